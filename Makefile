@@ -1,0 +1,71 @@
+# luohu — `make demo` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+LUOHU := $(BIN)/luohu
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: help demo test lint typecheck bench install system-deps messages test-sqlite test-postgres pg-up clean
+
+help: ## List the documented targets
+	@grep -E '^[a-z][a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,spark]"
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install luohu with its pinned dependencies
+
+system-deps: ## Install Chromium, its driver, CJK fonts, gettext and Java when missing (Debian)
+	@missing=""; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	test -x /usr/bin/chromedriver || missing="$$missing chromium-driver"; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+messages: $(STAMP) system-deps ## Compile the zh-Hans / English message catalogues
+	cd luohu && ../$(LUOHU) compilemessages --verbosity 0
+
+demo: install system-deps messages ## Set up and serve the platform with demo accounts on 127.0.0.1:8000
+	$(LUOHU) migrate --noinput
+	$(LUOHU) load_divisions
+	LUOHU_DEMO=1 $(LUOHU) demo_accounts
+	LUOHU_DEMO=1 $(LUOHU) runserver 127.0.0.1:8000
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check luohu tests bench
+	$(BIN)/ruff format --check luohu tests bench
+
+typecheck: $(STAMP) ## mypy with django-stubs
+	$(BIN)/mypy luohu
+
+pg-up: ## Start the machine's PostgreSQL when it is down
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL did not start"; exit 1
+
+test-sqlite: install system-deps messages ## The suite on SQLite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install system-deps messages pg-up ## The suite on PostgreSQL
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck test-sqlite test-postgres ## Lint, types, then the whole suite on SQLite and on PostgreSQL
+
+bench: install ## Run the benchmarks in bench/ (figures, not pass/fail)
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean: ## Remove the venv and local state
+	rm -rf $(VENV) var test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,74 @@
+"""Roles, their scope and their navigation: the one place that declares them.
+
+Scope says which records a role may reach: ``self`` (only the applicant's own),
+``county`` (one county-level unit, 1.2.e 县（市、区）负责) or ``city``
+(the whole of Anyang, 1.2.e 市级统筹).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+CITY_CODE = "410500"
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", _("Applicant")
+    CLERK = "clerk", _("Household-registration clerk")
+    COUNTY_OFFICIAL = "county_official", _("County official")
+    CITY_NDRC = "city_ndrc", _("City development and reform commission")
+    STATISTICS = "statistics", _("Statistics bureau")
+    AUDITOR = "auditor", _("Auditor")
+    ADMIN = "admin", _("Administrator")
+
+
+class Scope(models.TextChoices):
+    SELF = "self", _("Own records")
+    COUNTY = "county", _("One county")
+    CITY = "city", _("Whole city")
+
+
+ROLE_SCOPE: dict[str, str] = {
+    Role.APPLICANT: Scope.SELF,
+    Role.CLERK: Scope.COUNTY,
+    Role.COUNTY_OFFICIAL: Scope.COUNTY,
+    Role.CITY_NDRC: Scope.CITY,
+    Role.STATISTICS: Scope.CITY,
+    Role.AUDITOR: Scope.CITY,
+    Role.ADMIN: Scope.CITY,
+}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    url_name: str
+    label: str
+
+
+_HOME = NavItem("home", "web:home", _("Home"))
+_DIVISIONS = NavItem("divisions", "web:divisions", _("Divisions"))
+_API_DOCS = NavItem("api_docs", "api-1:openapi-view", _("API"))
+
+# Pages each role sees in its navigation. Later issues add their pages here,
+# so what a role can reach is declared once and tested from this table.
+ROLE_NAVIGATION: dict[str, tuple[NavItem, ...]] = {
+    Role.APPLICANT: (_HOME,),
+    Role.CLERK: (_HOME, _DIVISIONS),
+    Role.COUNTY_OFFICIAL: (_HOME, _DIVISIONS),
+    Role.CITY_NDRC: (_HOME, _DIVISIONS),
+    Role.STATISTICS: (_HOME, _DIVISIONS),
+    Role.AUDITOR: (_HOME, _DIVISIONS),
+    Role.ADMIN: (_HOME, _DIVISIONS, _API_DOCS),
+}
+
+
+def navigation_for(role: str) -> tuple[NavItem, ...]:
+    return ROLE_NAVIGATION[role]
+
+
+def page_allowed(role: str, key: str) -> bool:
+    return any(item.key == key for item in ROLE_NAVIGATION[role])

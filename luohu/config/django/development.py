@@ -1,0 +1,5 @@
+"""Local development and `make demo`."""
+
+from luohu.config.django.base import *  # noqa: F403
+
+DEBUG = True
