@@ -1,8 +1,15 @@
 """公民身份号码 Citizen identity number (GB 11643-1999).
 
-Pure Python, built on python-stdnum's ``cn.ric``, which checks the length,
-the ISO 7064 MOD 11-2 check digit, the birth date and the issuing division
-(the first six digits, a GB/T 2260 county code valid in the birth year).
+Pure Python, built on python-stdnum's ``cn.ric`` for the ISO 7064 MOD 11-2
+check digit and the birth date, and on its GB/T 2260 table (``cn/loc``) for
+the issuing division: the first six digits must be a code in force at some
+time from the birth year on.
+
+Reading: the address code is the county of the registered residence
+(常住户口所在地) when the number was assigned, and older numbers keep the
+code that applied then; that is any time after birth, not the birth year. stdnum's own ``get_birth_place`` demands a code in force in
+the birth year and so refuses, for example, everyone born in 林州 before
+1994 whose number carries 林州市 410581; it is not used.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import (
     InvalidChecksum,
@@ -48,8 +56,8 @@ CITIZEN_ID_INVALID_BIRTH_DATE = (
 )
 CITIZEN_ID_UNKNOWN_DIVISION = (
     "citizen_id_division",
-    "前6位不是出生年份有效的行政区划代码",
-    "the first six digits are not a division code in force in the birth year",
+    "前6位不是出生以来使用过的行政区划代码",
+    "the first six digits are not a division code in force at any time since the birth year",
 )
 CITIZEN_ID_BIRTH_DATE_MISMATCH = (
     "citizen_id_birth_date_mismatch",
@@ -84,6 +92,24 @@ def _problem(field: str, spec: tuple[str, str, str]) -> FieldError:
     return FieldError(FieldProblem(field=field, code=code, message_zh=zh, message_en=en))
 
 
+def _division_in_force_since(code: str, year: int) -> bool:
+    """Whether GB/T 2260 had ``code`` in force in ``year`` or any later year."""
+    parts = numdb.get("cn/loc").info(code)
+    # The table answers per prefix: province "41", then county "0526". A
+    # known province with an unknown county has no "county" entry.
+    county = {k: v for _prefix, props in parts for k, v in props.items()}.get("county")
+    if not county:
+        return False
+    for entry in county.split(","):
+        if not entry.startswith("["):
+            return True
+        period = entry[1:].split("]", 1)[0]
+        _start, end = period.split("-")
+        if not end or int(end) >= year:
+            return True
+    return False
+
+
 def parse_citizen_id(
     value: str,
     *,
@@ -105,7 +131,8 @@ def parse_citizen_id(
             raise _problem(field, CITIZEN_ID_INVALID_BIRTH_DATE) from exc
         if birth_date > (today or _china_today()):
             raise _problem(field, CITIZEN_ID_INVALID_BIRTH_DATE)
-        ric.get_birth_place(number)
+        if not _division_in_force_since(number[:6], birth_date.year):
+            raise InvalidComponent()
     except InvalidLength as exc:
         raise _problem(field, CITIZEN_ID_INVALID_LENGTH) from exc
     except InvalidFormat as exc:

@@ -1,0 +1,36 @@
+"""API schemas for reference divisions."""
+
+from __future__ import annotations
+
+from ninja import ModelSchema, Schema
+
+from luohu.registry.models import Division
+
+
+class DivisionOut(ModelSchema):
+    class Meta:
+        model = Division
+        fields = [
+            "code",
+            "name",
+            "level",
+            "parent_code",
+            "lineage",
+            "valid_from",
+            "valid_to",
+            "is_town",
+            "is_county_seat",
+            "vintage",
+            "source",
+        ]
+
+
+class FieldProblemOut(Schema):
+    field: str
+    code: str
+    message_zh: str
+    message_en: str
+
+
+class ErrorOut(Schema):
+    errors: list[FieldProblemOut]
