@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 CITY_CODE = "410500"
@@ -46,23 +47,26 @@ ROLE_SCOPE: dict[str, str] = {
 class NavItem:
     key: str
     url_name: str
-    label: str
+    label: str | Promise
 
 
 _HOME = NavItem("home", "web:home", _("Home"))
 _DIVISIONS = NavItem("divisions", "web:divisions", _("Divisions"))
 _API_DOCS = NavItem("api_docs", "api-1:openapi-view", _("API"))
+_AUDIT = NavItem("audit", "audit:entries", _("Audit trail"))
+_CASES = NavItem("cases", "casework:queue", _("Workbench"))
+_MY_APPLICATIONS = NavItem("my_applications", "casework:mine", _("My applications"))
 
 # Pages each role sees in its navigation. Later issues add their pages here,
 # so what a role can reach is declared once and tested from this table.
 ROLE_NAVIGATION: dict[str, tuple[NavItem, ...]] = {
-    Role.APPLICANT: (_HOME,),
-    Role.CLERK: (_HOME, _DIVISIONS),
-    Role.COUNTY_OFFICIAL: (_HOME, _DIVISIONS),
+    Role.APPLICANT: (_HOME, _MY_APPLICATIONS),
+    Role.CLERK: (_HOME, _CASES, _DIVISIONS),
+    Role.COUNTY_OFFICIAL: (_HOME, _CASES, _DIVISIONS),
     Role.CITY_NDRC: (_HOME, _DIVISIONS),
     Role.STATISTICS: (_HOME, _DIVISIONS),
-    Role.AUDITOR: (_HOME, _DIVISIONS),
-    Role.ADMIN: (_HOME, _DIVISIONS, _API_DOCS),
+    Role.AUDITOR: (_HOME, _CASES, _DIVISIONS, _AUDIT),
+    Role.ADMIN: (_HOME, _DIVISIONS, _API_DOCS, _AUDIT),
 }
 
 

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from luohu.accounts.models import User
 from luohu.accounts.roles import CITY_CODE, ROLE_SCOPE, Role, Scope
+from luohu.audit.events import AuditEventType
+from luohu.audit.services import audit_record
 from luohu.common.errors import FieldError, FieldProblem
 
 USER_ROLE_UNKNOWN = ("role_unknown", "未知角色", "unknown role")
@@ -58,7 +60,7 @@ def _normalised_jurisdiction(role: str, jurisdiction_code: str, on: dt.date) -> 
         ) from exc
     if division.level not in COUNTY_LEVELS:
         raise _error("jurisdiction_code", USER_JURISDICTION_NOT_COUNTY)
-    return division.code
+    return str(division.code)
 
 
 @transaction.atomic
@@ -69,6 +71,7 @@ def user_create(
     role: str,
     jurisdiction_code: str = "",
     full_name: str = "",
+    acting_user: User | None = None,
 ) -> User:
     """Create a user whose jurisdiction fits the role, or raise FieldError."""
     code = _normalised_jurisdiction(role, jurisdiction_code, timezone.localdate())
@@ -78,4 +81,12 @@ def user_create(
     user.is_superuser = role == Role.ADMIN
     user.full_clean()
     user.save()
+    audit_record(
+        acting_user=acting_user,
+        event_type=AuditEventType.USER_CREATED,
+        obj_type="accounts.user",
+        obj_id=user.pk,
+        jurisdiction_code=code,
+        after={"role": role, "jurisdiction_code": code},
+    )
     return user

@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from luohu.casework.api import router as casework_router
 from luohu.policy_api.api import router as policy_router
 from luohu.registry.api import router as registry_router
 
@@ -13,3 +14,4 @@ api = NinjaAPI(
 )
 api.add_router("/registry/", registry_router)
 api.add_router("/policy/", policy_router)
+api.add_router("/casework/", casework_router)

@@ -80,7 +80,7 @@ def database_config(default_sqlite_path: Path) -> dict[str, Any]:
             )
         )
     try:
-        config = dj_database_url.parse(url, conn_max_age=60)
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     except ValueError as exc:
         raise ImproperlyConfigured(
             MSG_BAD_DATABASE_URL.format(reason="无法解析", reason_en=str(exc))

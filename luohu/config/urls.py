@@ -7,5 +7,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("audit/", include("luohu.audit.urls")),
+    path("", include("luohu.casework.urls")),
     path("", include("luohu.web.urls")),
 ]

@@ -7,7 +7,10 @@ from luohu.registry.selectors import DivisionKind, UrbanClass
 KIND_LABELS: dict[str, tuple[str, str]] = {
     DivisionKind.CITY_DISTRICT: (DivisionKind.CITY_DISTRICT, "城区 city district"),
     DivisionKind.COUNTY_SEAT_TOWN: (DivisionKind.COUNTY_SEAT_TOWN, "县政府驻地镇 county-seat town"),
-    DivisionKind.ESTABLISHED_TOWN: (DivisionKind.ESTABLISHED_TOWN, "其他建制镇 other established town"),
+    DivisionKind.ESTABLISHED_TOWN: (
+        DivisionKind.ESTABLISHED_TOWN,
+        "其他建制镇 other established town",
+    ),
     DivisionKind.TOWNSHIP: (DivisionKind.TOWNSHIP, "乡 township"),
 }
 

@@ -49,7 +49,9 @@ def division_overview(request: HttpRequest) -> HttpResponse:
         return redirect("web:division_county", county_code=next(iter(codes)))
     today = timezone.localdate()
     counties = divisions.division_counties(today)
-    rows = [(county, divisions.division_counts_by_level(county.code, today)) for county in counties]
+    rows = [
+        (county, divisions.division_counts_by_level(str(county.code), today)) for county in counties
+    ]
     return render(request, "web/division_overview.html", {"rows": rows, "today": today})
 
 
@@ -66,8 +68,8 @@ def division_county(request: HttpRequest, county_code: str) -> HttpResponse:
     rows = [
         (
             division,
-            KIND_LABELS[divisions.division_kind(division.code, today)],
-            URBAN_CLASS_LABELS[divisions.division_urban_class(division.code, today)],
+            KIND_LABELS[divisions.division_kind(str(division.code), today)],
+            URBAN_CLASS_LABELS[divisions.division_urban_class(str(division.code), today)],
         )
         for division in divisions.division_children(county_code, today)
     ]

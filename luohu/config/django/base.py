@@ -25,12 +25,14 @@ INSTALLED_APPS = [
     "luohu.accounts",
     "luohu.audit",
     "luohu.registry",
+    "luohu.casework",
     "luohu.policy_api",
     "luohu.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "luohu.audit.context.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

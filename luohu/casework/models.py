@@ -1,0 +1,183 @@
+"""办件 Settlement applications, the family members on them, and their history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from luohu.casework.workflow import Action, Status
+
+
+class RequestType(models.TextChoices):
+    SETTLE = "settle", _("Settle")
+    STUDENT_MOVE_IN = "student_move_in", _("Student move-in at admission")
+    GRADUATE_MOVE_OUT = "graduate_move_out", _("Graduate move-out")
+
+
+class SettlementApplication(models.Model):
+    """落户申请 One application to settle, with the family members who come along."""
+
+    number = models.CharField(_("application number"), max_length=20, unique=True)
+    request_type = models.CharField(max_length=32, choices=RequestType.choices)
+    status = models.CharField(max_length=32, choices=Status.choices, default=Status.SUBMITTED)
+    # Incremented by every status change; an action names the version it saw,
+    # so a second concurrent action on the same case finds it moved on.
+    version = models.PositiveIntegerField(default=1)
+    # Destination county (GB/T 2260): the jurisdiction that handles the case.
+    county_code = models.CharField(max_length=6, db_index=True)
+    destination_division_code = models.CharField(max_length=9)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="settlement_applications",
+    )
+    citizen_id = models.CharField(max_length=18, db_index=True)
+    applicant_name = models.CharField(max_length=64)
+    birth_date = models.DateField()
+    # The engine's facts as submitted (luohu.policy.facts.SettlementFacts).
+    facts = models.JSONField()
+    consent_given_at = models.DateTimeField()
+    consent_withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # The engine's answer at submission: priority groups go first in the
+    # queue (1.2.b); the preview is what the citizen was told to expect.
+    priority_flags = models.JSONField(default=list)
+    is_priority = models.BooleanField(default=False)
+    preview_decision = models.CharField(max_length=32)
+    # Set at acceptance; moved later by the working days spent waiting for
+    # materials, since the clock is paused then.
+    due_date = models.DateField(null=True, blank=True)
+    # Set by the citizen's browser per form; a repeated submit finds it taken.
+    submission_key = models.CharField(max_length=64, unique=True)
+    submitted_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["county_code", "status", "submitted_at"]),
+            models.Index(
+                fields=["county_code", "status", "-is_priority", "due_date", "submitted_at"],
+                name="casework_queue_order",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="casework_application_status_valid",
+                condition=Q(status__in=[s.value for s in Status]),
+            ),
+            models.CheckConstraint(
+                name="casework_application_version_positive", condition=Q(version__gte=1)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Relation(models.TextChoices):
+    SPOUSE = "spouse", _("Spouse")
+    CHILD = "child", _("Child")
+    PARENT = "parent", _("Parent")
+    GRANDPARENT = "grandparent", _("Grandparent")
+    GRANDCHILD = "grandchild", _("Grandchild")
+    SIBLING = "sibling", _("Sibling")
+    OTHER = "other", _("Other")
+
+
+class FamilyMember(models.Model):
+    """随迁家庭成员 A family member on an application, each decided on their own."""
+
+    application = models.ForeignKey(
+        SettlementApplication, on_delete=models.CASCADE, related_name="members"
+    )
+    position = models.PositiveSmallIntegerField()
+    relation = models.CharField(max_length=16, choices=Relation.choices)
+    name = models.CharField(max_length=64)
+    citizen_id = models.CharField(max_length=18, blank=True)
+    birth_date = models.DateField()
+    co_residing = models.BooleanField()
+    # Adults give their own consent (1.2.d); minors follow their guardians.
+    consent_given_at = models.DateTimeField(null=True, blank=True)
+    consent_withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "position"], name="casework_member_unique_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.number}#{self.position} {self.relation}"
+
+
+class StatusChange(models.Model):
+    """One step of a case's history; (application, version) is unique."""
+
+    application = models.ForeignKey(
+        SettlementApplication, on_delete=models.CASCADE, related_name="history"
+    )
+    version = models.PositiveIntegerField()
+    action = models.CharField(max_length=32, choices=Action.choices, blank=True)
+    from_status = models.CharField(max_length=32, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=32, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    note = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["application", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "version"], name="casework_status_change_unique_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} v{self.version} {self.from_status}->{self.to_status}"
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class Decision(models.Model):
+    """审批决定 A clerk's decision with the engine evaluation it rests on.
+
+    The evaluation is stored whole (format, as-of date, parameter values with
+    their dates and clauses, per-member outcomes, trace) so the decision can be
+    shown and re-run on appeal exactly as it was made.
+    """
+
+    application = models.ForeignKey(
+        SettlementApplication, on_delete=models.PROTECT, related_name="decisions"
+    )
+    outcome = models.CharField(max_length=16, choices=DecisionOutcome.choices)
+    # The rules are those in force on this date: the day the case was accepted.
+    rules_as_of = models.DateField()
+    # The exact facts the engine was given, so a re-run changes only the rules.
+    facts = models.JSONField()
+    evaluation = models.JSONField()
+    clerk_note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["application", "decided_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="casework_decision_outcome_valid",
+                condition=Q(outcome__in=[o.value for o in DecisionOutcome]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.number} {self.outcome}"

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import pytest
+
+from luohu.accounts.tests.factories import persona
+from luohu.audit.events import AuditEventType
+from luohu.audit.models import AuditEntry
+from luohu.casework.errors import (
+    CASE_CONSENT_REQUIRED,
+    CASE_SUBMISSION_KEY_REUSED,
+    CaseActionNotAllowedError,
+)
+from luohu.casework.models import FamilyMember, SettlementApplication, StatusChange
+from luohu.casework.selectors import application_open_duplicates
+from luohu.casework.services import application_submit
+from luohu.casework.tests.factories import FAMILY_NAMES, submit_in, submitted
+from luohu.casework.workflow import Status
+from luohu.common.errors import FieldError
+
+pytestmark = pytest.mark.usefixtures("divisions")
+
+
+class TestApplicationSubmit:
+    def test_submission_creates_case_in_destination_county(self) -> None:
+        """A family application to 白道口镇 lands in 滑县's queue with every member."""
+        applicant = persona("applicant_zhao")
+        application, created = application_submit(acting_user=applicant, data=submit_in())
+        assert created is True
+        assert application.county_code == "410526"
+        assert application.status == Status.SUBMITTED
+        assert application.version == 1
+        assert list(application.members.values_list("name", flat=True)) == FAMILY_NAMES
+        history = StatusChange.objects.get(application=application)
+        assert (history.version, history.to_status) == (1, Status.SUBMITTED)
+        entry = AuditEntry.objects.get(event_type=AuditEventType.CASE_SUBMITTED)
+        assert entry.object_id == application.number
+        assert entry.jurisdiction_code == "410526"
+        assert entry.actor_id == applicant.pk
+
+    def test_adults_consent_is_recorded_and_minor_follows_guardian(self) -> None:
+        """Adults who said yes have a consent time; the child has none of their own (1.2.d)."""
+        application = submitted(persona("applicant_zhao"))
+        consents = {m.relation: m.consent_given_at is not None for m in application.members.all()}
+        assert consents == {"spouse": True, "child": False, "parent": True}
+
+    def test_repeated_submit_creates_one_record(self) -> None:
+        """The same submission key twice gives back the first case, not a second one."""
+        applicant = persona("applicant_zhao")
+        data = submit_in(submission_key="double-click-1")
+        first, created_first = application_submit(acting_user=applicant, data=data)
+        second, created_second = application_submit(acting_user=applicant, data=data)
+        assert (created_first, created_second) == (True, False)
+        assert first.pk == second.pk
+        assert SettlementApplication.objects.count() == 1
+        assert AuditEntry.objects.filter(event_type=AuditEventType.CASE_SUBMITTED).count() == 1
+
+    def test_submission_key_of_another_person_is_refused(self) -> None:
+        applicant = persona("applicant_zhao")
+        application_submit(acting_user=applicant, data=submit_in(submission_key="shared-key"))
+        from luohu.accounts.services import user_create
+
+        other = user_create(username="applicant_qian", password="Qian-pass-2018", role="applicant")
+        with pytest.raises(FieldError) as caught:
+            application_submit(acting_user=other, data=submit_in(submission_key="shared-key"))
+        problem = caught.value.problems[0]
+        assert (problem.field, problem.code) == ("submission_key", CASE_SUBMISSION_KEY_REUSED[0])
+
+    def test_without_consent_nothing_is_written(self) -> None:
+        """No application without the applicant's own will (1.2.d); nothing half-written."""
+        with pytest.raises(FieldError) as caught:
+            submitted(persona("applicant_zhao"), facts={"consent": False})
+        problem = caught.value.problems[0]
+        assert (problem.field, problem.code, problem.message_zh, problem.message_en) == (
+            "facts.consent",
+            *CASE_CONSENT_REQUIRED,
+        )
+        assert SettlementApplication.objects.count() == 0
+        assert FamilyMember.objects.count() == 0
+
+    def test_bad_citizen_id_names_the_field(self) -> None:
+        with pytest.raises(FieldError) as caught:
+            submitted(persona("applicant_zhao"), facts={"citizen_id": "410526198805060110"})
+        assert caught.value.problems[0].field == "citizen_id"
+        assert SettlementApplication.objects.count() == 0
+        assert AuditEntry.objects.filter(event_type=AuditEventType.CASE_SUBMITTED).count() == 0
+
+    def test_only_applicants_submit(self) -> None:
+        with pytest.raises(CaseActionNotAllowedError):
+            submitted(persona("clerk_li_huaxian"))
+
+    def test_second_open_case_for_same_person_is_flagged(self) -> None:
+        """An open case for the same citizen id shows up as a possible duplicate."""
+        applicant = persona("applicant_zhao")
+        first = submitted(applicant)
+        second = submitted(applicant)
+        assert list(application_open_duplicates(second)) == [first]
+        SettlementApplication.objects.filter(pk=first.pk).update(status=Status.WITHDRAWN)
+        assert list(application_open_duplicates(second)) == []

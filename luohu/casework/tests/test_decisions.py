@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from luohu.accounts.tests.factories import persona
+from luohu.casework.decisions import decision_rerun
+from luohu.casework.errors import CASE_NOT_ELIGIBLE
+from luohu.casework.models import Decision, DecisionOutcome
+from luohu.casework.services import application_act, consent_withdraw
+from luohu.casework.tests.factories import submitted
+from luohu.casework.workflow import Action, Status
+from luohu.common.errors import FieldError
+
+pytestmark = pytest.mark.usefixtures("divisions")
+
+TOWNSHIP = "410526200"  # 枣村乡: a 乡 is not a town (AY2018-19:2.3)
+
+
+def accept_then(action: Action, application, note: str = "") -> object:
+    clerk = persona("clerk_li_huaxian")
+    application = application_act(
+        acting_user=clerk, number=application.number, action=Action.ACCEPT, expected_version=1
+    )
+    return application_act(
+        acting_user=clerk,
+        number=application.number,
+        action=action,
+        expected_version=application.version,
+        note=note,
+    )
+
+
+class TestDecision:
+    def test_approval_keeps_the_engine_evaluation_it_rests_on(self) -> None:
+        """An approval stores the facts, the as-of date, parameters with clauses and the trace."""
+        application = submitted(persona("applicant_zhao"))
+        accept_then(Action.APPROVE, application)
+        decision = Decision.objects.get(application=application)
+        assert decision.outcome == DecisionOutcome.APPROVED
+        assert decision.rules_as_of == decision.decided_at.astimezone(dt.UTC).date()
+        assert decision.evaluation["eligible"] is True
+        assert [c["channel"] for c in decision.evaluation["channels"]] == ["town_residence"]
+        assert all(p["clause"].startswith("AY2018-19:") for p in decision.evaluation["parameters"])
+        rules = {entry["rule"] for entry in decision.evaluation["trace"]["entries"]}
+        assert {"has_consented", "is_eligible"} <= rules
+        assert decision.facts["as_of"] == decision.rules_as_of.isoformat()
+
+    def test_clerk_cannot_approve_what_the_rules_refuse(self) -> None:
+        """A 乡 is not an established town, so the town channel does not open (2.3)."""
+        application = submitted(
+            persona("applicant_zhao"),
+            facts={
+                "destination": {"division_code": TOWNSHIP, "kind": "township"},
+                "residence": {"division_code": TOWNSHIP, "legal_stable": True, "tenure": "rented"},
+                "employment": {"employed": True, "division_code": TOWNSHIP, "legal_stable": True},
+            },
+        )
+        with pytest.raises(FieldError) as caught:
+            accept_then(Action.APPROVE, application)
+        assert caught.value.problems[0].code == CASE_NOT_ELIGIBLE[0]
+        application.refresh_from_db()
+        assert application.status == Status.ACCEPTED
+        assert not Decision.objects.filter(application=application).exists()
+
+    def test_member_who_withdrew_consent_is_not_admitted(self) -> None:
+        """The spouse withdrew before the decision: the family settles without her (1.2.d)."""
+        applicant = persona("applicant_zhao")
+        application = submitted(applicant)
+        consent_withdraw(acting_user=applicant, number=application.number, position=0)
+        accept_then(Action.APPROVE, application)
+        members = Decision.objects.get(application=application).evaluation["family_members"]
+        assert [m["decision"] for m in members] == ["not_admitted", "admitted", "admitted"]
+
+    def test_refusal_keeps_the_clerks_words_and_the_evaluation(self) -> None:
+        application = submitted(persona("applicant_zhao"))
+        accept_then(Action.REFUSE, application, note="住所证明系伪造")
+        decision = Decision.objects.get(application=application)
+        assert decision.outcome == DecisionOutcome.REFUSED
+        assert decision.clerk_note == "住所证明系伪造"
+        assert decision.evaluation["decision"] == "eligible"
+
+    def test_rerun_reproduces_the_decision_and_compares_with_today(self) -> None:
+        """Re-running under the acceptance-day rules gives the same outcome (appeals)."""
+        application = submitted(persona("applicant_zhao"))
+        accept_then(Action.APPROVE, application)
+        decision = Decision.objects.get(application=application)
+        rerun = decision_rerun(decision, today=dt.date(2030, 1, 1))
+        assert rerun["reproduced"] is True
+        assert rerun["then"]["decision"] == "eligible"
+        assert rerun["differences"] == []
+        assert rerun["parameters_changed"] == []

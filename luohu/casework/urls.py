@@ -1,0 +1,12 @@
+from django.urls import path
+
+from luohu.casework import views
+
+app_name = "casework"
+
+urlpatterns = [
+    path("cases/", views.case_queue, name="queue"),
+    path("cases/<str:number>/", views.case_detail, name="detail"),
+    path("cases/<str:number>/act", views.case_act, name="act"),
+    path("my/applications/", views.my_applications, name="mine"),
+]

@@ -1,0 +1,153 @@
+"""Pages for casework: the clerk's workbench and case page, the citizen's list.
+
+Views parse the request, call one selector or service, and render. What a
+role may do on a case comes from the workflow table, never from the template.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from luohu.accounts.roles import Role, page_allowed
+from luohu.audit.events import AuditEventType
+from luohu.audit.services import audit_record
+from luohu.casework.errors import CaseworkError
+from luohu.casework.schemas import mask_name
+from luohu.casework.selectors import (
+    application_get_for_user,
+    application_open_duplicates,
+    application_queue_for_user,
+    application_status_counts,
+)
+from luohu.casework.services import application_act
+from luohu.casework.workflow import Status, actions_available
+from luohu.common.citizen_id import mask_citizen_id
+from luohu.common.errors import FieldError
+
+PAGE_SIZE = 50
+
+
+def _require_page(request: HttpRequest, key: str) -> None:
+    if not page_allowed(request.user.role, key):  # type: ignore[union-attr]
+        raise Http404
+
+
+@login_required
+@require_GET
+def case_queue(request: HttpRequest) -> HttpResponse:
+    """工作台 The clerk's queue: priority groups first (1.2.b), then the nearest deadline."""
+    _require_page(request, "cases")
+    status = request.GET.get("status") or Status.SUBMITTED
+    if status not in Status.values:
+        status = Status.SUBMITTED
+    query = request.GET.get("q", "").strip()
+    queue = application_queue_for_user(request.user, status=status, query=query)  # type: ignore[arg-type]
+    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = application_status_counts(request.user)  # type: ignore[arg-type]
+    tabs = [(s, s.label, counts.get(s.value, 0)) for s in Status]
+    rows = [
+        {
+            "application": a,
+            "name": mask_name(a.applicant_name),
+            "citizen_id": mask_citizen_id(a.citizen_id),
+        }
+        for a in page
+    ]
+    return render(
+        request,
+        "casework/queue.html",
+        {"tabs": tabs, "status": status, "rows": rows, "page": page, "query": query},
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """办件页 One case: facts, members, history, decisions with their trace."""
+    _require_page(request, "cases")
+    try:
+        application = application_get_for_user(request.user, number)  # type: ignore[arg-type]
+    except CaseworkError as exc:
+        raise Http404 from exc
+    reason = request.POST.get("unmask_reason", "").strip() if request.method == "POST" else ""
+    unmask = bool(reason)
+    with transaction.atomic():
+        audit_record(
+            acting_user=request.user,
+            event_type=(
+                AuditEventType.PERSONAL_DATA_UNMASKED
+                if unmask
+                else AuditEventType.PERSONAL_DATA_VIEWED
+            ),
+            obj_type="settlement_application",
+            obj_id=application.number,
+            jurisdiction_code=application.county_code,
+            reason=reason,
+        )
+    show = (lambda v: v) if unmask else None
+    members = [
+        {
+            "member": m,
+            "name": m.name if show else mask_name(m.name),
+            "citizen_id": m.citizen_id if show else mask_citizen_id(m.citizen_id),
+        }
+        for m in application.members.all()
+    ]
+    return render(
+        request,
+        "casework/detail.html",
+        {
+            "application": application,
+            "name": application.applicant_name if unmask else mask_name(application.applicant_name),
+            "citizen_id": application.citizen_id
+            if unmask
+            else mask_citizen_id(application.citizen_id),
+            "unmasked": unmask,
+            "members": members,
+            "history": application.history.select_related("actor"),
+            "decisions": application.decisions.select_related("decided_by"),
+            "actions": actions_available(application.status, request.user.role),  # type: ignore[union-attr]
+            "duplicates": list(application_open_duplicates(application)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_act(request: HttpRequest, number: str) -> HttpResponse:
+    _require_page(request, "cases")
+    try:
+        expected_version = int(request.POST.get("expected_version", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    try:
+        application_act(
+            acting_user=request.user,  # type: ignore[arg-type]
+            number=number,
+            action=request.POST.get("action", ""),
+            expected_version=expected_version,
+            note=request.POST.get("note", ""),
+        )
+    except FieldError as exc:
+        for problem in exc.problems:
+            messages.error(request, f"{problem.message_zh} / {problem.message_en}")
+    except CaseworkError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        messages.error(request, f"{exc.message_zh} / {exc.message_en}")
+    return redirect("casework:detail", number=number)
+
+
+@login_required
+@require_GET
+def my_applications(request: HttpRequest) -> HttpResponse:
+    """我的申请 The citizen's own applications and where each stands."""
+    if request.user.role != Role.APPLICANT:  # type: ignore[union-attr]
+        raise Http404
+    applications = application_queue_for_user(request.user, status=None, query="")  # type: ignore[arg-type]
+    return render(request, "casework/mine.html", {"applications": applications})
