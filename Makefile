@@ -42,7 +42,9 @@ messages: $(STAMP) system-deps ## Compile the zh-Hans / English message catalogu
 demo: install system-deps messages ## Set up and serve the platform with demo accounts on 127.0.0.1:8000
 	$(LUOHU) migrate --noinput
 	$(LUOHU) load_divisions
+	$(LUOHU) population generate --out var/population --no-progress
 	LUOHU_DEMO=1 $(LUOHU) demo_accounts
+	LUOHU_DEMO=1 $(LUOHU) demo_cases
 	LUOHU_DEMO=1 $(LUOHU) runserver 127.0.0.1:8000
 
 lint: $(STAMP) ## ruff lint and format check

@@ -20,10 +20,18 @@ def main(argv: list[str] | None = None) -> int:
         from django.core.management import execute_from_command_line
         from django.db.utils import OperationalError
 
+        from luohu.common.errors import FieldError
+
         try:
             execute_from_command_line(["luohu", *(sys.argv[1:] if argv is None else argv)])
         except OperationalError as exc:
             print(_database_message(exc), file=sys.stderr)
+            return 2
+        except FieldError as exc:
+            # Bad input reaches the user as the same field-level lines the
+            # API and the forms show, not as a traceback.
+            for problem in exc.problems:
+                print(str(problem), file=sys.stderr)
             return 2
     except ImproperlyConfigured as exc:
         print(str(exc), file=sys.stderr)

@@ -44,7 +44,7 @@ class SettlementApplication(models.Model):
     consent_withdrawn_at = models.DateTimeField(null=True, blank=True)
     # The engine's answer at submission: priority groups go first in the
     # queue (1.2.b); the preview is what the citizen was told to expect.
-    priority_flags = models.JSONField(default=list)
+    priority_flags = models.JSONField(default=list, blank=True)
     is_priority = models.BooleanField(default=False)
     preview_decision = models.CharField(max_length=32)
     # Set at acceptance; moved later by the working days spent waiting for

@@ -38,7 +38,7 @@ from luohu.casework.selectors import application_get_for_user
 from luohu.casework.workflow import OPEN_STATUSES, Action, Status, transition_for
 from luohu.common.errors import FieldError, FieldProblem
 from luohu.policy.facts import parse_facts
-from luohu.registry.selectors import division_county_on
+from luohu.registry.selectors import division_county_on, division_validate_code
 
 ACTION_EVENTS: dict[Action, AuditEventType] = {
     Action.ACCEPT: AuditEventType.CASE_ACCEPTED,
@@ -98,6 +98,9 @@ def application_submit(
         raise _error("facts.consent", CASE_CONSENT_REQUIRED)
     if len(data.member_names) != len(facts.family_members):
         raise _error("member_names", CASE_MEMBER_NAMES_MISMATCH)
+    division_validate_code(
+        facts.destination.division_code, facts.as_of, "facts.destination.division_code"
+    )
     county = division_county_on(facts.destination.division_code, facts.as_of)
     preview = facts_evaluate(data.facts, trace=False)
     now = timezone.now()
@@ -115,7 +118,7 @@ def application_submit(
                 birth_date=citizen.birth_date,
                 facts=facts.model_dump(mode="json"),
                 consent_given_at=now,
-                priority_flags=[flag["flag"] for flag in preview["priority_flags"]],
+                priority_flags=preview["priority_flags"],
                 is_priority=bool(preview["priority_flags"]),
                 preview_decision=preview["decision"],
                 submission_key=data.submission_key,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from luohu.accounts.tests.factories import persona
@@ -15,6 +17,7 @@ from luohu.casework.selectors import application_open_duplicates
 from luohu.casework.services import application_submit
 from luohu.casework.tests.factories import FAMILY_NAMES, submit_in, submitted
 from luohu.casework.workflow import Status
+from luohu.common.citizen_id import make_citizen_id
 from luohu.common.errors import FieldError
 
 pytestmark = pytest.mark.usefixtures("divisions")
@@ -96,3 +99,25 @@ class TestApplicationSubmit:
         assert list(application_open_duplicates(second)) == [first]
         SettlementApplication.objects.filter(pk=first.pk).update(status=Status.WITHDRAWN)
         assert list(application_open_duplicates(second)) == []
+
+    def test_priority_groups_are_flagged_from_the_engine(self) -> None:
+        """A whole family long in town is a priority case (1.2.b, 2.1), with the clause."""
+        applicant = persona("applicant_zhao")
+        application = submitted(applicant)
+        flags = {flag["flag"]: flag["clause"] for flag in application.priority_flags}
+        assert application.is_priority is True
+        assert flags["priority_whole_family"] == "AY2018-19:2.1"
+        assert application.preview_decision == "eligible"
+        born_1975 = make_citizen_id("410526", dt.date(1975, 5, 6), 11)
+        single = submitted(
+            applicant,
+            facts={
+                "whole_family_migration": False,
+                "years_employed_and_living_in_town": 1,
+                "citizen_id": born_1975,
+                "family_members": [],
+            },
+            member_names=[],
+        )
+        assert single.is_priority is False
+        assert single.priority_flags == []

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "luohu.audit",
     "luohu.registry",
     "luohu.casework",
+    "luohu.monitoring",
     "luohu.policy_api",
     "luohu.web",
 ]

@@ -1,0 +1,1 @@
+"""Reference data files read by luohu.analytics (see SOURCES.md)."""
