@@ -120,7 +120,9 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def case_act(request: HttpRequest, number: str) -> HttpResponse:
-    _require_page(request, "cases")
+    is_applicant = request.user.role == Role.APPLICANT  # type: ignore[union-attr]
+    if not is_applicant:
+        _require_page(request, "cases")
     try:
         expected_version = int(request.POST.get("expected_version", ""))
     except ValueError as exc:
@@ -140,6 +142,8 @@ def case_act(request: HttpRequest, number: str) -> HttpResponse:
         if exc.status == 404:
             raise Http404 from exc
         messages.error(request, f"{exc.message_zh} / {exc.message_en}")
+    if is_applicant:
+        return redirect("casework:mine")
     return redirect("casework:detail", number=number)
 
 
@@ -150,4 +154,12 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     if request.user.role != Role.APPLICANT:  # type: ignore[union-attr]
         raise Http404
     applications = application_queue_for_user(request.user, status=None, query="")  # type: ignore[arg-type]
-    return render(request, "casework/mine.html", {"applications": applications})
+    rows = [
+        {
+            "application": a,
+            "actions": actions_available(a.status, Role.APPLICANT),
+            "notice": a.history.exclude(note="").order_by("-version").first(),
+        }
+        for a in applications
+    ]
+    return render(request, "casework/mine.html", {"rows": rows})
