@@ -59,8 +59,12 @@ class AuditEventType(IntEnum):
     # 208–219 reserved: assignment, reopening, transfer between counties.
     CONSENT_GIVEN = 220
     CONSENT_WITHDRAWN = 221
-    # 222–239 reserved: family members, documents.
-    # 240–299 reserved: certificates (准迁证, 落户证明) and their corrections.
+    DOCUMENT_UPLOADED = 222
+    # 223–239 reserved: family members, documents.
+    CERTIFICATE_ISSUED = 240
+    CERTIFICATE_REVOKED = 241
+    CERTIFICATE_VERIFIED = 242
+    # 243–299 reserved: certificates (准迁证, 落户证明) and their corrections.
 
     # 3xx residence permits (居住证).
     PERMIT_ISSUED = 300
@@ -143,6 +147,10 @@ EVENT_LABELS: dict[AuditEventType, tuple[str, str]] = {
     AuditEventType.CASE_WITHDRAWN: ("撤回申请", "case withdrawn"),
     AuditEventType.CONSENT_GIVEN: ("同意落户", "consent given"),
     AuditEventType.CONSENT_WITHDRAWN: ("撤回同意", "consent withdrawn"),
+    AuditEventType.DOCUMENT_UPLOADED: ("上传材料", "document uploaded"),
+    AuditEventType.CERTIFICATE_ISSUED: ("签发证明文书", "certificate issued"),
+    AuditEventType.CERTIFICATE_REVOKED: ("撤销证明文书", "certificate revoked"),
+    AuditEventType.CERTIFICATE_VERIFIED: ("核验证明文书", "certificate verified"),
     AuditEventType.PERMIT_ISSUED: ("签发居住证", "residence permit issued"),
     AuditEventType.PERMIT_RENEWED: ("居住证续签", "residence permit renewed"),
     AuditEventType.PERMIT_REVOKED: ("注销居住证", "residence permit revoked"),

@@ -34,6 +34,7 @@ from luohu.casework.models import (
     SettlementApplication,
     StatusChange,
 )
+from luohu.casework.registration import application_register
 from luohu.casework.selectors import application_get_for_user
 from luohu.casework.workflow import OPEN_STATUSES, Action, Status, transition_for
 from luohu.common.errors import FieldError, FieldProblem
@@ -216,6 +217,11 @@ def application_act(
     if moved != 1:
         raise CaseConflictError()
     application.refresh_from_db()
+    if transition.action == Action.REGISTER:
+        # Inside this transaction: if the registry refuses, the case stays approved.
+        application_register(
+            acting_user=acting_user, application=application, on=timezone.localdate()
+        )
     StatusChange.objects.create(
         application=application,
         version=application.version,

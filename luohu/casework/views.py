@@ -29,6 +29,7 @@ from luohu.casework.services import application_act
 from luohu.casework.workflow import Status, actions_available
 from luohu.common.citizen_id import mask_citizen_id
 from luohu.common.errors import FieldError
+from luohu.registry.household_selectors import household_for_case
 
 PAGE_SIZE = 50
 
@@ -113,6 +114,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "decisions": application.decisions.select_related("decided_by"),
             "actions": actions_available(application.status, request.user.role),  # type: ignore[union-attr]
             "duplicates": list(application_open_duplicates(application)),
+            "household": household_for_case(application.number),
         },
     )
 

@@ -108,3 +108,14 @@ def household_members(number: str, on: dt.date | None = None) -> list[HukouRecor
         records.select_related("person"),
         key=lambda r: (r.relation_to_head != RelationToHead.HEAD, r.valid_from, r.pk),
     )
+
+
+def household_for_case(case_ref: str) -> Household | None:
+    """The household a settlement case registered its people into, if any."""
+    record = (
+        HukouRecord.objects.select_related("household")
+        .filter(case_ref=case_ref)
+        .order_by("valid_from", "pk")
+        .first()
+    )
+    return record.household if record else None

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from luohu.accounts.tests.factories import all_personas
 from luohu.casework.models import Decision
 from luohu.casework.tests.factories import submitted
+from luohu.registry.household_selectors import household_members
 
 from .test_roles_login import log_in
 
@@ -61,6 +62,13 @@ def test_clerk_asks_for_materials_citizen_supplies_clerk_approves(
     expect(page.locator('table[data-table="trace"]')).to_contain_text("AY2018-19:1.2.d")
     page.screenshot(path=str(shots / "3-approved-with-trace.png"), full_page=True)
     assert Decision.objects.get(application=application).evaluation["eligible"] is True
+    page.click('[data-action="register"]')
+    household = page.locator("[data-household]")
+    expect(household).to_be_visible()
+    number = household.get_attribute("data-household")
+    members = household_members(str(number))
+    assert sorted(m.relation_to_head for m in members) == ["child", "head", "parent", "spouse"]
+    page.screenshot(path=str(shots / "4-registered.png"), full_page=True)
 
     page.goto(f"{base_url}/login/")
     page.click("nav.mainnav button.link")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import itertools
 from typing import Any
 
 from luohu.accounts.models import User
 from luohu.casework.models import SettlementApplication
 from luohu.casework.services import CaseSubmitIn, application_submit
+from luohu.common.citizen_id import make_citizen_id
 
 _keys = itertools.count(1)
 
@@ -35,9 +37,26 @@ FAMILY_FACTS: dict[str, Any] = {
     "years_employed_and_living_in_town": 6,
     "whole_family_migration": True,
     "family_members": [
-        {"relation": "spouse", "birth_date": "1989-02-03", "co_residing": True, "consent": True},
-        {"relation": "child", "birth_date": "2015-08-09", "co_residing": True},
-        {"relation": "parent", "birth_date": "1960-11-12", "co_residing": True, "consent": True},
+        {
+            "relation": "spouse",
+            "birth_date": "1989-02-03",
+            "citizen_id": make_citizen_id("410581", dt.date(1989, 2, 3), 22),
+            "co_residing": True,
+            "consent": True,
+        },
+        {
+            "relation": "child",
+            "birth_date": "2015-08-09",
+            "citizen_id": make_citizen_id("410581", dt.date(2015, 8, 9), 31),
+            "co_residing": True,
+        },
+        {
+            "relation": "parent",
+            "birth_date": "1960-11-12",
+            "citizen_id": make_citizen_id("410581", dt.date(1960, 11, 12), 44),
+            "co_residing": True,
+            "consent": True,
+        },
     ],
 }
 FAMILY_NAMES = ["钱配偶", "赵小宝", "孙母亲"]

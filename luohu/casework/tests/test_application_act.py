@@ -55,8 +55,16 @@ class TestTransitions:
             Role.AUDITOR: personas["auditor_zhou"],
         }
         allowed = {(t.source, t.action, role) for t in TRANSITIONS for role in t.roles}
+        clerk = by_role[Role.CLERK]
         for status, action, (role, user) in itertools.product(Status, Action, by_role.items()):
-            application = put_in_status(submitted(applicant), status)
+            if status == Status.APPROVED:
+                # Registration needs a real approval, so reach it through the service.
+                application = act(
+                    clerk, act(clerk, submitted(applicant), Action.ACCEPT), Action.APPROVE
+                )
+            else:
+                application = put_in_status(submitted(applicant), status)
+            before = application.version
             with_key = (status, action, role)
             if with_key in allowed:
                 result = act(user, application, action)
@@ -64,7 +72,7 @@ class TestTransitions:
                     t.target for t in TRANSITIONS if t.source == status and t.action == action
                 )
                 assert result.status == target, with_key
-                assert result.version == 2, with_key
+                assert result.version == before + 1, with_key
                 assert (
                     AuditEntry.objects.filter(
                         object_id=application.number, event_type=ACTION_EVENTS[action]
@@ -78,7 +86,7 @@ class TestTransitions:
                 with pytest.raises(refusal):
                     act(user, application, action)
                 application.refresh_from_db()
-                assert (application.status, application.version) == (status, 1), with_key
+                assert (application.status, application.version) == (status, before), with_key
 
     def test_actions_available_lists_what_the_clerk_may_do(self) -> None:
         assert actions_available(Status.ACCEPTED, Role.CLERK) == [

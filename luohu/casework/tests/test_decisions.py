@@ -91,3 +91,72 @@ class TestDecision:
         assert rerun["then"]["decision"] == "eligible"
         assert rerun["differences"] == []
         assert rerun["parameters_changed"] == []
+
+
+class TestRegistration:
+    def test_registration_moves_exactly_the_admitted_into_one_household(self) -> None:
+        """Applicant as head, spouse, child and parent join a new household in 白道口镇."""
+        from luohu.registry.household_selectors import household_members, person_current_hukou
+
+        applicant = persona("applicant_zhao")
+        application = submitted(applicant)
+        clerk = persona("clerk_li_huaxian")
+        approved = accept_then(Action.APPROVE, application)
+        registered = application_act(
+            acting_user=clerk,
+            number=application.number,
+            action=Action.REGISTER,
+            expected_version=approved.version,
+        )
+        assert registered.status == Status.REGISTERED
+        record = person_current_hukou(application.citizen_id)
+        assert record.division_code == "410526102"
+        assert record.case_ref == application.number
+        relations = sorted(
+            r.relation_to_head for r in household_members(record.household.number, dt.date.today())
+        )
+        assert relations == ["child", "head", "parent", "spouse"]
+
+    def test_member_who_withdrew_after_approval_stays_where_they_are(self) -> None:
+        from luohu.registry.household_selectors import household_members, person_current_hukou
+
+        applicant = persona("applicant_zhao")
+        application = submitted(applicant)
+        approved = accept_then(Action.APPROVE, application)
+        spouse = application.members.get(position=0)
+        consent_withdraw(acting_user=applicant, number=application.number, position=0)
+        application_act(
+            acting_user=persona("clerk_li_huaxian"),
+            number=application.number,
+            action=Action.REGISTER,
+            expected_version=approved.version,
+        )
+        record = person_current_hukou(application.citizen_id)
+        members = household_members(record.household.number, dt.date.today())
+        assert spouse.citizen_id not in {m.person.citizen_id for m in members}
+        assert len(members) == 3
+
+    def test_refused_registration_leaves_case_and_registry_unchanged(self) -> None:
+        """A member without an id stops registration; nothing is half-written."""
+        from luohu.casework.registration import REGISTRATION_MEMBER_ID_REQUIRED
+        from luohu.registry.models import HukouRecord, Person
+
+        application = submitted(persona("applicant_zhao"))
+        approved = accept_then(Action.APPROVE, application)
+        application.members.filter(position=1).update(citizen_id="")
+        with pytest.raises(FieldError) as caught:
+            application_act(
+                acting_user=persona("clerk_li_huaxian"),
+                number=application.number,
+                action=Action.REGISTER,
+                expected_version=approved.version,
+            )
+        problem = caught.value.problems[0]
+        assert (problem.field, problem.code) == (
+            "members[1].citizen_id",
+            REGISTRATION_MEMBER_ID_REQUIRED[0],
+        )
+        application.refresh_from_db()
+        assert application.status == Status.APPROVED
+        assert Person.objects.count() == 0
+        assert HukouRecord.objects.count() == 0

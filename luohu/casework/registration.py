@@ -1,0 +1,99 @@
+"""落户登记 Apply an approved decision to the registry.
+
+The decision says who is admitted; registration moves exactly those people,
+all or nothing, through the registry's own service. A member who withdrew
+consent after the approval stays where they are (1.2.d: consent may be
+withdrawn until registration).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from luohu.accounts.models import User
+from luohu.casework.models import DecisionOutcome, FamilyMember, SettlementApplication
+from luohu.common.citizen_id import parse_citizen_id
+from luohu.common.errors import FieldError, FieldProblem
+from luohu.registry.households import SettlementMove, settlement_register
+from luohu.registry.models import Household, HukouReasonIn, RelationToHead
+from luohu.registry.selectors import DivisionKind, division_kind
+
+REGISTRATION_NO_APPROVAL = (
+    "no_approval",
+    "该申请没有准予落户的决定",
+    "the application has no approval to register",
+)
+REGISTRATION_MEMBER_ID_REQUIRED = (
+    "member_citizen_id_required",
+    "登记前须填写该成员的公民身份号码",
+    "this member's citizen id is needed before registration",
+)
+
+REASON_BY_REQUEST = {
+    "settle": HukouReasonIn.SETTLEMENT,
+    "student_move_in": HukouReasonIn.STUDENT_MOVE_IN,
+    "graduate_move_out": HukouReasonIn.GRADUATE_MOVE_OUT,
+}
+_TOWN_KINDS = frozenset({DivisionKind.COUNTY_SEAT_TOWN, DivisionKind.ESTABLISHED_TOWN})
+
+
+def _move(citizen_id: str, name: str, relation: str, *, field: str) -> SettlementMove:
+    if not citizen_id:
+        raise FieldError(FieldProblem(field, *REGISTRATION_MEMBER_ID_REQUIRED))
+    parsed = parse_citizen_id(citizen_id, field=field)
+    return SettlementMove(
+        citizen_id=parsed.number,
+        name=name,
+        sex=parsed.sex,
+        birth_date=parsed.birth_date,
+        relation_to_head=relation,
+        is_head=relation == RelationToHead.HEAD,
+    )
+
+
+def _still_consents(member: FamilyMember) -> bool:
+    return member.consent_withdrawn_at is None
+
+
+def application_register(
+    *, acting_user: User, application: SettlementApplication, on: dt.date
+) -> Household:
+    """Move the applicant and the admitted members into one household at the destination."""
+    decision = application.decisions.filter(outcome=DecisionOutcome.APPROVED).last()
+    if decision is None:
+        raise FieldError(FieldProblem("action", *REGISTRATION_NO_APPROVAL))
+    admitted = {
+        m["index"] for m in decision.evaluation["family_members"] if m["decision"] == "admitted"
+    }
+    moves = [
+        _move(
+            application.citizen_id,
+            application.applicant_name,
+            RelationToHead.HEAD,
+            field="citizen_id",
+        )
+    ]
+    for member in application.members.all():
+        if member.position in admitted and _still_consents(member):
+            moves.append(
+                _move(
+                    member.citizen_id,
+                    member.name,
+                    member.relation,
+                    field=f"members[{member.position}].citizen_id",
+                )
+            )
+    code = application.destination_division_code
+    # Settling in a town under 2.3 means registering in the town itself,
+    # which NBS counts as urban (镇中心区); a village of the town is not
+    # what the plan opens.
+    is_urban = True if division_kind(code, on) in _TOWN_KINDS else None
+    return settlement_register(
+        acting_user=acting_user,
+        case_ref=application.number,
+        destination_division_code=code,
+        on=on,
+        moves=moves,
+        destination_is_urban=is_urban,
+        reason_in=REASON_BY_REQUEST[application.request_type],
+    )
