@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: help demo test lint typecheck bench install system-deps messages test-sqlite test-postgres pg-up clean
+.PHONY: help demo test lint typecheck bench install system-deps messages test-sqlite test-postgres pg-up policy-test clean
 
 help: ## List the documented targets
 	@grep -E '^[a-z][a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -67,7 +67,11 @@ test-postgres: install system-deps messages pg-up ## The suite on PostgreSQL
 test: lint typecheck test-sqlite test-postgres ## Lint, types, then the whole suite on SQLite and on PostgreSQL
 
 bench: install ## Run the benchmarks in bench/ (figures, not pass/fail)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,spark,bench]"
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+policy-test: $(STAMP) ## Policy engine tests with the 95 % coverage floor
+	$(BIN)/pytest --cov=luohu/policy --cov-fail-under=95 luohu/policy
 
 clean: ## Remove the venv and local state
 	rm -rf $(VENV) var test-artifacts .pytest_cache .mypy_cache .ruff_cache
