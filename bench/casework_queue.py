@@ -23,8 +23,18 @@ import tempfile
 import time
 
 GOAL_P95_MS = 200.0
-COUNTIES = ["410502", "410503", "410505", "410506", "410522", "410523", "410526", "410527",
-            "410571", "410581"]
+COUNTIES = [
+    "410502",
+    "410503",
+    "410505",
+    "410506",
+    "410522",
+    "410523",
+    "410526",
+    "410527",
+    "410571",
+    "410581",
+]
 
 
 def setup_django(var_dir: str) -> None:
@@ -98,8 +108,10 @@ def run(n_applications: int, n_requests: int) -> int:
             SettlementApplication.objects.bulk_create(batch)
             batch.clear()
     SettlementApplication.objects.bulk_create(batch)
-    print(f"{connection.vendor}: inserted {n_applications:,} applications "
-          f"in {time.perf_counter() - started:.1f} s")
+    print(
+        f"{connection.vendor}: inserted {n_applications:,} applications "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
 
     client = Client()
     client.force_login(clerk)
@@ -119,8 +131,10 @@ def run(n_applications: int, n_requests: int) -> int:
     timings.sort()
     p50 = statistics.median(timings)
     p95 = timings[int(0.95 * len(timings)) - 1]
-    print(f"queue page, {own.count():,} of {n_applications:,} applications in the clerk's county, "
-          f"{n_requests} requests: p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms")
+    print(
+        f"queue page, {own.count():,} of {n_applications:,} applications in the clerk's county, "
+        f"{n_requests} requests: p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms"
+    )
     met = p95 <= GOAL_P95_MS
     print(f"goal p95 <= {GOAL_P95_MS:.0f} ms: {'met' if met else 'NOT met'}")
     return 0

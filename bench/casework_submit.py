@@ -51,9 +51,20 @@ def main() -> int:
         django.setup()
         sessions = prepare(args.clients)
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "luohu.config.wsgi_bench:application",
-             "--bind", f"127.0.0.1:{PORT}", "--workers", str(args.workers),
-             "--threads", str(args.threads), "--log-level", "warning"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "luohu.config.wsgi_bench:application",
+                "--bind",
+                f"127.0.0.1:{PORT}",
+                "--workers",
+                str(args.workers),
+                "--threads",
+                str(args.threads),
+                "--log-level",
+                "warning",
+            ],
             env=env,
         )
         try:
@@ -81,8 +92,9 @@ def prepare(n_clients: int) -> list[tuple[str, str]]:
     call_command("load_divisions", verbosity=0)
     sessions = []
     for i in range(n_clients):
-        user = user_create(username=f"bench_citizen_{i}", password="Bench-pass-2018",
-                           role="applicant")
+        user = user_create(
+            username=f"bench_citizen_{i}", password="Bench-pass-2018", role="applicant"
+        )
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
@@ -109,7 +121,9 @@ def body(client: int, n: int) -> bytes:
     from luohu.casework.tests.factories import submit_in
     from luohu.common.citizen_id import make_citizen_id
 
-    citizen_id = make_citizen_id("410526", dt.date(1970, 1, 1) + dt.timedelta(days=client), 2 * n + 1)
+    citizen_id = make_citizen_id(
+        "410526", dt.date(1970, 1, 1) + dt.timedelta(days=client), 2 * n + 1
+    )
     data = submit_in(
         facts={"citizen_id": citizen_id}, submission_key=f"bench-{client:04d}-{n:03d}"
     ).model_dump()
@@ -143,8 +157,7 @@ def run(sessions: list[tuple[str, str]], each: int, args: argparse.Namespace) ->
         for payload in payloads[index]:
             t0 = time.perf_counter()
             try:
-                conn.request("POST", "/api/v1/casework/applications", body=payload,
-                             headers=headers)
+                conn.request("POST", "/api/v1/casework/applications", body=payload, headers=headers)
                 response = conn.getresponse()
                 text = response.read()
             except OSError as exc:
@@ -174,8 +187,10 @@ def run(sessions: list[tuple[str, str]], each: int, args: argparse.Namespace) ->
     p99 = timings[int(0.99 * len(timings)) - 1]
     from django.db import connection
 
-    print(f"{connection.vendor}, gunicorn {args.workers} workers x {args.threads} threads, "
-          f"{len(sessions)} clients x {each} submissions")
+    print(
+        f"{connection.vendor}, gunicorn {args.workers} workers x {args.threads} threads, "
+        f"{len(sessions)} clients x {each} submissions"
+    )
     print(f"requests {len(timings)}, wall {wall:.1f} s, {len(timings) / wall:.0f} requests/s")
     print(f"latency p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms, max {timings[-1]:.0f} ms")
     print(f"errors {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
