@@ -7,7 +7,7 @@ import pytest
 from luohu.accounts.tests.factories import persona
 from luohu.casework.decisions import decision_rerun
 from luohu.casework.errors import CASE_NOT_ELIGIBLE
-from luohu.casework.models import Decision, DecisionOutcome
+from luohu.casework.models import Decision, DecisionOutcome, SettlementApplication
 from luohu.casework.services import application_act, consent_withdraw
 from luohu.casework.tests.factories import submitted
 from luohu.casework.workflow import Action, Status
@@ -18,7 +18,9 @@ pytestmark = pytest.mark.usefixtures("divisions")
 TOWNSHIP = "410526200"  # 枣村乡: a 乡 is not a town (AY2018-19:2.3)
 
 
-def accept_then(action: Action, application, note: str = "") -> object:
+def accept_then(
+    action: Action, application: SettlementApplication, note: str = ""
+) -> SettlementApplication:
     clerk = persona("clerk_li_huaxian")
     application = application_act(
         acting_user=clerk, number=application.number, action=Action.ACCEPT, expected_version=1
@@ -110,6 +112,7 @@ class TestRegistration:
         )
         assert registered.status == Status.REGISTERED
         record = person_current_hukou(application.citizen_id)
+        assert record is not None
         assert record.division_code == "410526102"
         assert record.case_ref == application.number
         relations = sorted(
@@ -132,6 +135,7 @@ class TestRegistration:
             expected_version=approved.version,
         )
         record = person_current_hukou(application.citizen_id)
+        assert record is not None
         members = household_members(record.household.number, dt.date.today())
         assert spouse.citizen_id not in {m.person.citizen_id for m in members}
         assert len(members) == 3
