@@ -181,3 +181,48 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.number} {self.outcome}"
+
+
+class DocumentContentType(models.TextChoices):
+    PDF = "application/pdf", "PDF"
+    JPEG = "image/jpeg", "JPEG"
+    PNG = "image/png", "PNG"
+
+
+class Document(models.Model):
+    """申请材料 A file handed in with an application, stored under MEDIA_ROOT.
+
+    The file's name on disk is its SHA-256, so the path carries no personal
+    data; the citizen's own file name is kept here only.
+    """
+
+    application = models.ForeignKey(
+        SettlementApplication, on_delete=models.CASCADE, related_name="documents"
+    )
+    # The family member the document is about; null for the applicant.
+    member_position = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A code from the engine's document list (local/documents parameters).
+    document_type = models.CharField(max_length=64)
+    original_name = models.CharField(max_length=255)
+    # Relative to MEDIA_ROOT.
+    stored_path = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=32, choices=DocumentContentType.choices)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["application", "uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="casework_document_content_type_valid",
+                condition=Q(content_type__in=[c.value for c in DocumentContentType]),
+            ),
+            models.CheckConstraint(name="casework_document_size_positive", condition=Q(size__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.number} {self.document_type} {self.sha256[:12]}"

@@ -12,11 +12,13 @@ import datetime as dt
 
 from luohu.accounts.models import User
 from luohu.casework.models import DecisionOutcome, FamilyMember, SettlementApplication
+from luohu.certificates.models import CertificateKind
+from luohu.certificates.services import certificate_issue
 from luohu.common.citizen_id import parse_citizen_id
 from luohu.common.errors import FieldError, FieldProblem
 from luohu.registry.households import SettlementMove, settlement_register
 from luohu.registry.models import Household, HukouReasonIn, RelationToHead
-from luohu.registry.selectors import DivisionKind, division_kind
+from luohu.registry.selectors import DivisionKind, division_get, division_kind
 
 REGISTRATION_NO_APPROVAL = (
     "no_approval",
@@ -58,7 +60,10 @@ def _still_consents(member: FamilyMember) -> bool:
 def application_register(
     *, acting_user: User, application: SettlementApplication, on: dt.date
 ) -> Household:
-    """Move the applicant and the admitted members into one household at the destination."""
+    """Register the applicant and the admitted members in one household; issue the notice.
+
+    The settlement notice (准予迁入/落户通知) carries a verification code.
+    """
     decision = application.decisions.filter(outcome=DecisionOutcome.APPROVED).last()
     if decision is None:
         raise FieldError(FieldProblem("action", *REGISTRATION_NO_APPROVAL))
@@ -73,22 +78,26 @@ def application_register(
             field="citizen_id",
         )
     ]
-    for member in application.members.all():
-        if member.position in admitted and _still_consents(member):
-            moves.append(
-                _move(
-                    member.citizen_id,
-                    member.name,
-                    member.relation,
-                    field=f"members[{member.position}].citizen_id",
-                )
-            )
+    moving_members = [
+        member
+        for member in application.members.all()
+        if member.position in admitted and _still_consents(member)
+    ]
+    moves += [
+        _move(
+            member.citizen_id,
+            member.name,
+            member.relation,
+            field=f"members[{member.position}].citizen_id",
+        )
+        for member in moving_members
+    ]
     code = application.destination_division_code
     # Settling in a town under 2.3 means registering in the town itself,
     # which NBS counts as urban (镇中心区); a village of the town is not
     # what the plan opens.
     is_urban = True if division_kind(code, on) in _TOWN_KINDS else None
-    return settlement_register(
+    household = settlement_register(
         acting_user=acting_user,
         case_ref=application.number,
         destination_division_code=code,
@@ -97,3 +106,26 @@ def application_register(
         destination_is_urban=is_urban,
         reason_in=REASON_BY_REQUEST[application.request_type],
     )
+    destination = division_get(code, on)
+    county = division_get(application.county_code, on)
+    certificate_issue(
+        acting_user=acting_user,
+        kind=CertificateKind.SETTLEMENT_NOTICE,
+        subject_ref=application.number,
+        holder_name=application.applicant_name,
+        holder_citizen_id=application.citizen_id,
+        county_code=application.county_code,
+        payload={
+            "destination": f"{county.name}{destination.name}",
+            "members": [
+                {"name": m.name, "relation": RelationToHead(m.relation).label.split()[0]}
+                for m in moving_members
+            ],
+            "decided_on": decision.decided_at.date().isoformat(),
+            # The issuing office is the county public security bureau, whose
+            # household-registration clerks register the move (2.1–2.3).
+            "issuing_office": f"{county.name}公安局",
+            "clause": decision.evaluation["channels"][0]["clause"],
+        },
+    )
+    return household

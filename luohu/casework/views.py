@@ -27,6 +27,7 @@ from luohu.casework.selectors import (
 )
 from luohu.casework.services import application_act
 from luohu.casework.workflow import Status, actions_available
+from luohu.certificates.selectors import certificate_list_for_user
 from luohu.common.citizen_id import mask_citizen_id
 from luohu.common.errors import FieldError
 from luohu.registry.household_selectors import household_for_case
@@ -115,6 +116,10 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "actions": actions_available(application.status, request.user.role),  # type: ignore[union-attr]
             "duplicates": list(application_open_duplicates(application)),
             "household": household_for_case(application.number),
+            "certificate": certificate_list_for_user(request.user)  # type: ignore[arg-type]
+            .filter(subject_ref=application.number)
+            .order_by("-issued_at")
+            .first(),
         },
     )
 
@@ -156,11 +161,13 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     if request.user.role != Role.APPLICANT:  # type: ignore[union-attr]
         raise Http404
     applications = application_queue_for_user(request.user, status=None, query="")  # type: ignore[arg-type]
+    certificates = certificate_list_for_user(request.user)  # type: ignore[arg-type]
     rows = [
         {
             "application": a,
             "actions": actions_available(a.status, Role.APPLICANT),
             "notice": a.history.exclude(note="").order_by("-version").first(),
+            "certificate": certificates.filter(subject_ref=a.number).order_by("-issued_at").first(),
         }
         for a in applications
     ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("audit/", include("luohu.audit.urls")),
+    path("verify/", include("luohu.certificates.urls")),
     path("", include("luohu.casework.urls")),
     path("", include("luohu.web.urls")),
 ]

@@ -70,6 +70,17 @@ def test_clerk_asks_for_materials_citizen_supplies_clerk_approves(
     assert sorted(m.relation_to_head for m in members) == ["child", "head", "parent", "spouse"]
     page.screenshot(path=str(shots / "4-registered.png"), full_page=True)
 
+    # The QR of the notice opens a public page: no login, masked holder, still valid.
+    verify_url = page.locator("[data-verify]").get_attribute("href")
+    public = page.context.browser.new_context(locale="zh-CN")  # type: ignore[union-attr]
+    anonymous = public.new_page()
+    anonymous.goto(f"{base_url}{verify_url}")
+    expect(anonymous.locator("body")).to_contain_text("赵**")
+    expect(anonymous.locator("body")).to_contain_text("有效")
+    assert application.citizen_id not in anonymous.content()
+    anonymous.screenshot(path=str(shots / "5-public-verification.png"), full_page=True)
+    public.close()
+
     page.goto(f"{base_url}/login/")
     page.click("nav.mainnav button.link")
     log_in(page, base_url, "clerk_wang_linzhou")

@@ -11,6 +11,7 @@ from luohu.casework.models import Decision, DecisionOutcome, SettlementApplicati
 from luohu.casework.services import application_act, consent_withdraw
 from luohu.casework.tests.factories import submitted
 from luohu.casework.workflow import Action, Status
+from luohu.certificates.models import Certificate
 from luohu.common.errors import FieldError
 
 pytestmark = pytest.mark.usefixtures("divisions")
@@ -119,6 +120,13 @@ class TestRegistration:
             r.relation_to_head for r in household_members(record.household.number, dt.date.today())
         )
         assert relations == ["child", "head", "parent", "spouse"]
+        notice = Certificate.objects.get(subject_ref=application.number)
+        assert notice.kind == "settlement_notice"
+        assert notice.county_code == "410526"
+        assert notice.holder_id_masked == "410526********011X"
+        assert notice.payload["destination"] == "滑县白道口镇"
+        assert [m["relation"] for m in notice.payload["members"]] == ["配偶", "子女", "父母"]
+        assert notice.payload["clause"] == "AY2018-19:2.3"
 
     def test_member_who_withdrew_after_approval_stays_where_they_are(self) -> None:
         from luohu.registry.household_selectors import household_members, person_current_hukou

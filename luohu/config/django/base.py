@@ -11,6 +11,9 @@ SECRET_KEY = env.env_str("DJANGO_SECRET_KEY") or env.development_secret_key()
 DEBUG = env.env_bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 
+# Public origin printed in certificate QR codes; empty = the request's own origin.
+LUOHU_PUBLIC_BASE_URL = env.env_str("LUOHU_PUBLIC_BASE_URL", "")
+
 # Demo accounts and demo-only pages exist only when this is on (`make demo`).
 LUOHU_DEMO = env.env_bool("LUOHU_DEMO", default=False)
 
@@ -26,6 +29,7 @@ INSTALLED_APPS = [
     "luohu.audit",
     "luohu.registry",
     "luohu.casework",
+    "luohu.certificates",
     "luohu.monitoring",
     "luohu.policy_api",
     "luohu.web",
