@@ -603,9 +603,13 @@ def member_is_adult(p: ParameterSet) -> pl.Expr:
     民法典 第十七条).
     """
     as_of, born = pl.col("as_of"), pl.col("member_birth_date")
-    not_yet_birthday = (as_of.dt.month() * 100 + as_of.dt.day()) < (
-        born.dt.month() * 100 + born.dt.day()
-    )
+
+    # Month and day are Int8 in Polars: widen before scaling, or 7 * 100
+    # wraps around and July birthdays count as already passed.
+    def month_day(date: pl.Expr) -> pl.Expr:
+        return date.dt.month().cast(pl.Int32) * 100 + date.dt.day().cast(pl.Int32)
+
+    not_yet_birthday = month_day(as_of) < month_day(born)
     age = (
         as_of.dt.year().cast(pl.Int32)
         - born.dt.year().cast(pl.Int32)

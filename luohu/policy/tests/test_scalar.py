@@ -7,10 +7,11 @@ from typing import Any
 
 import polars as pl
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 
 from luohu.policy import MissingFacts
-from luohu.policy.casefiles import case_engine, case_facts, load_cases
+from luohu.policy.casefiles import CASES_DIR, case_engine, case_facts, load_cases
 from luohu.policy.engine import Engine, default_engine
 from luohu.policy.errors import RuleNotInForce
 from luohu.policy.scalar import Unsupported, compile_expr
@@ -117,3 +118,16 @@ def test_values_and_functions():
 def test_unknown_nodes_are_refused_so_the_engine_falls_back(expr):
     with pytest.raises(Unsupported):
         compile_expr(expr)
+
+
+def test_member_of_eighteen_in_july_is_an_adult_both_ways() -> None:
+    """Month and day were Int8 in Polars, so 7 * 100 wrapped (hypothesis, seed 6)."""
+    personas = yaml.safe_load((CASES_DIR / "personas.yaml").read_text(encoding="utf-8"))
+    facts = {**personas["li_graduate"], "as_of": dt.date(2019, 7, 15)}
+    facts["family_members"] = [
+        {"relation": "spouse", "birth_date": "2001-01-01", "co_residing": True, "consent": False}
+    ]
+    for engine in (default_engine(), POLARS_ONLY):
+        trace = engine.evaluate(facts)["trace"]["entries"]
+        adult = next(e["value"] for e in trace if e["rule"] == "member_is_adult")
+        assert adult is True, engine.uses_scalar_interpreter
