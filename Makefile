@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 LUOHU := $(BIN)/luohu
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 STAMP := $(VENV)/.installed
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
 
 .PHONY: help demo test lint typecheck bench install system-deps messages test-sqlite test-postgres pg-up policy-test clean
 

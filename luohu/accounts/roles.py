@@ -56,11 +56,13 @@ _API_DOCS = NavItem("api_docs", "api-1:openapi-view", _("API"))
 _AUDIT = NavItem("audit", "audit:entries", _("Audit trail"))
 _CASES = NavItem("cases", "casework:queue", _("Workbench"))
 _MY_APPLICATIONS = NavItem("my_applications", "casework:mine", _("My applications"))
+_SELF_CHECK = NavItem("self_check", "citizen:self_check", _("Self-check"))
+_APPLY = NavItem("apply", "citizen:apply", _("Apply"))
 
 # Pages each role sees in its navigation. Later issues add their pages here,
 # so what a role can reach is declared once and tested from this table.
 ROLE_NAVIGATION: dict[str, tuple[NavItem, ...]] = {
-    Role.APPLICANT: (_HOME, _MY_APPLICATIONS),
+    Role.APPLICANT: (_HOME, _SELF_CHECK, _APPLY, _MY_APPLICATIONS),
     Role.CLERK: (_HOME, _CASES, _DIVISIONS),
     Role.COUNTY_OFFICIAL: (_HOME, _CASES, _DIVISIONS),
     Role.CITY_NDRC: (_HOME, _DIVISIONS),

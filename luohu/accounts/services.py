@@ -12,7 +12,7 @@ from luohu.accounts.models import User
 from luohu.accounts.roles import CITY_CODE, ROLE_SCOPE, Role, Scope
 from luohu.audit.events import AuditEventType
 from luohu.audit.services import audit_record
-from luohu.common.errors import FieldError, FieldProblem
+from luohu.common.errors import FieldError, field_error
 
 USER_ROLE_UNKNOWN = ("role_unknown", "未知角色", "unknown role")
 USER_JURISDICTION_REQUIRED = (
@@ -32,26 +32,21 @@ USER_JURISDICTION_FORBIDDEN = (
 )
 
 
-def _error(field: str, spec: tuple[str, str, str]) -> FieldError:
-    code, zh, en = spec
-    return FieldError(FieldProblem(field, code, zh, en))
-
-
 def _normalised_jurisdiction(role: str, jurisdiction_code: str, on: dt.date) -> str:
     from luohu.registry.models import COUNTY_LEVELS
     from luohu.registry.selectors import division_get
 
     if role not in ROLE_SCOPE:
-        raise _error("role", USER_ROLE_UNKNOWN)
+        raise field_error("role", USER_ROLE_UNKNOWN)
     scope = ROLE_SCOPE[role]
     if scope == Scope.SELF:
         if jurisdiction_code:
-            raise _error("jurisdiction_code", USER_JURISDICTION_FORBIDDEN)
+            raise field_error("jurisdiction_code", USER_JURISDICTION_FORBIDDEN)
         return ""
     if scope == Scope.CITY:
         return CITY_CODE
     if not jurisdiction_code:
-        raise _error("jurisdiction_code", USER_JURISDICTION_REQUIRED)
+        raise field_error("jurisdiction_code", USER_JURISDICTION_REQUIRED)
     try:
         division = division_get(jurisdiction_code, on)
     except FieldError as exc:
@@ -59,7 +54,7 @@ def _normalised_jurisdiction(role: str, jurisdiction_code: str, on: dt.date) -> 
             [replace(problem, field="jurisdiction_code") for problem in exc.problems]
         ) from exc
     if division.level not in COUNTY_LEVELS:
-        raise _error("jurisdiction_code", USER_JURISDICTION_NOT_COUNTY)
+        raise field_error("jurisdiction_code", USER_JURISDICTION_NOT_COUNTY)
     return str(division.code)
 
 

@@ -15,7 +15,7 @@ from luohu.casework.models import DecisionOutcome, FamilyMember, SettlementAppli
 from luohu.certificates.models import CertificateKind
 from luohu.certificates.services import certificate_issue
 from luohu.common.citizen_id import parse_citizen_id
-from luohu.common.errors import FieldError, FieldProblem
+from luohu.common.errors import field_error
 from luohu.registry.households import SettlementMove, settlement_register
 from luohu.registry.models import Household, HukouReasonIn, RelationToHead
 from luohu.registry.selectors import DivisionKind, division_get, division_kind
@@ -41,7 +41,7 @@ _TOWN_KINDS = frozenset({DivisionKind.COUNTY_SEAT_TOWN, DivisionKind.ESTABLISHED
 
 def _move(citizen_id: str, name: str, relation: str, *, field: str) -> SettlementMove:
     if not citizen_id:
-        raise FieldError(FieldProblem(field, *REGISTRATION_MEMBER_ID_REQUIRED))
+        raise field_error(field, REGISTRATION_MEMBER_ID_REQUIRED)
     parsed = parse_citizen_id(citizen_id, field=field)
     return SettlementMove(
         citizen_id=parsed.number,
@@ -66,7 +66,7 @@ def application_register(
     """
     decision = application.decisions.filter(outcome=DecisionOutcome.APPROVED).last()
     if decision is None:
-        raise FieldError(FieldProblem("action", *REGISTRATION_NO_APPROVAL))
+        raise field_error("action", REGISTRATION_NO_APPROVAL)
     admitted = {
         m["index"] for m in decision.evaluation["family_members"] if m["decision"] == "admitted"
     }

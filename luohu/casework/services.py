@@ -37,7 +37,7 @@ from luohu.casework.models import (
 from luohu.casework.registration import application_register
 from luohu.casework.selectors import application_get_for_user
 from luohu.casework.workflow import OPEN_STATUSES, Action, Status, transition_for
-from luohu.common.errors import FieldError, FieldProblem
+from luohu.common.errors import field_error
 from luohu.policy.facts import parse_facts
 from luohu.registry.selectors import division_county_on, division_validate_code
 
@@ -68,10 +68,6 @@ class CaseSubmitIn(BaseModel):
     submission_key: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
 
 
-def _error(field: str, spec: tuple[str, str, str]) -> FieldError:
-    return FieldError(FieldProblem(field, *spec))
-
-
 def _age_on(birth: Any, on: Any) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
@@ -96,9 +92,9 @@ def application_submit(
         return _same_submitter(existing, acting_user), False
     facts, citizen = parse_facts(data.facts)
     if facts.consent is not True:
-        raise _error("facts.consent", CASE_CONSENT_REQUIRED)
+        raise field_error("facts.consent", CASE_CONSENT_REQUIRED)
     if len(data.member_names) != len(facts.family_members):
-        raise _error("member_names", CASE_MEMBER_NAMES_MISMATCH)
+        raise field_error("member_names", CASE_MEMBER_NAMES_MISMATCH)
     division_validate_code(
         facts.destination.division_code, facts.as_of, "facts.destination.division_code"
     )
@@ -167,7 +163,7 @@ def application_submit(
 
 def _same_submitter(application: SettlementApplication, user: User) -> SettlementApplication:
     if application.applicant_id != user.pk:
-        raise _error("submission_key", CASE_SUBMISSION_KEY_REUSED)
+        raise field_error("submission_key", CASE_SUBMISSION_KEY_REUSED)
     return application
 
 
@@ -192,14 +188,14 @@ def application_act(
             raise CaseConflictError()
         raise CaseActionNotAllowedError()
     if transition.action in NOTE_REQUIRED and not note.strip():
-        raise _error("note", CASE_NOTE_REQUIRED)
+        raise field_error("note", CASE_NOTE_REQUIRED)
     evaluation = None
     if transition.action in DECIDING_ACTIONS:
         # The rules in force on the day of acceptance decide the case.
         facts = case_facts(application, as_of=acceptance_date(application))
         evaluation = facts_evaluate(facts)
         if transition.action == Action.APPROVE and not evaluation["eligible"]:
-            raise _error("action", CASE_NOT_ELIGIBLE)
+            raise field_error("action", CASE_NOT_ELIGIBLE)
     now = timezone.now()
     changes: dict[str, Any] = {}
     if transition.action == Action.ACCEPT:
@@ -276,7 +272,7 @@ def _set_member_consent(user: User, number: str, position: int, *, give: bool) -
     if user.role not in (Role.APPLICANT, Role.CLERK):
         raise CaseActionNotAllowedError()
     if application.status not in OPEN_STATUSES:
-        raise _error("consent", CASE_CONSENT_NOT_OPEN)
+        raise field_error("consent", CASE_CONSENT_NOT_OPEN)
     member = application.members.select_for_update().get(position=position)
     now = timezone.now()
     before = {"consent": member.consent_given_at is not None and not member.consent_withdrawn_at}

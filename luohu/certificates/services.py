@@ -35,7 +35,7 @@ from luohu.certificates.masking import mask_holder_name
 from luohu.certificates.models import Certificate, CertificateKind, RevocationReason
 from luohu.certificates.schemas import PAYLOAD_SCHEMAS
 from luohu.common.citizen_id import mask_citizen_id, parse_citizen_id
-from luohu.common.errors import FieldError, FieldProblem
+from luohu.common.errors import FieldError, FieldProblem, field_error
 
 # Printed before the county code in the human number.
 NUMBER_PREFIXES: dict[str, str] = {
@@ -58,10 +58,6 @@ CERTIFICATE_NUMBER_EXHAUSTED = (
 _COUNTY_CODE = re.compile(r"[0-9]{6}")
 # Anywhere in a string: a full citizen id (a masked one has stars).
 _CITIZEN_ID_ANYWHERE = re.compile(r"[0-9]{17}[0-9Xx]")
-
-
-def _error(field: str, spec: tuple[str, str, str]) -> FieldError:
-    return FieldError(FieldProblem(field, *spec))
 
 
 def _china_today() -> dt.date:
@@ -89,7 +85,7 @@ def _holds_citizen_id(value: Any) -> bool:
 def _clean_payload(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
     """Validate ``payload`` for ``kind`` and mask the names it carries."""
     if _holds_citizen_id(payload):
-        raise _error("payload", CERTIFICATE_PAYLOAD_HAS_CITIZEN_ID)
+        raise field_error("payload", CERTIFICATE_PAYLOAD_HAS_CITIZEN_ID)
     try:
         parsed = PAYLOAD_SCHEMAS[kind].model_validate(payload)
     except PydanticValidationError as exc:
@@ -136,24 +132,24 @@ def certificate_issue(
     nothing is written.
     """
     if kind not in CertificateKind.values:
-        raise _error("kind", CERTIFICATE_KIND_INVALID)
+        raise field_error("kind", CERTIFICATE_KIND_INVALID)
     subject_ref = subject_ref.strip()
     if not subject_ref:
-        raise _error("subject_ref", CERTIFICATE_SUBJECT_REQUIRED)
+        raise field_error("subject_ref", CERTIFICATE_SUBJECT_REQUIRED)
     if not _COUNTY_CODE.fullmatch(county_code):
-        raise _error("county_code", CERTIFICATE_COUNTY_INVALID)
+        raise field_error("county_code", CERTIFICATE_COUNTY_INVALID)
     _check_may_act(acting_user, county_code)
     existing = _live(kind, subject_ref)
     if existing is not None:
         _check_may_act(acting_user, existing.county_code)
         return existing
     if not holder_name.strip():
-        raise _error("holder_name", CERTIFICATE_HOLDER_NAME_REQUIRED)
+        raise field_error("holder_name", CERTIFICATE_HOLDER_NAME_REQUIRED)
     citizen = parse_citizen_id(holder_citizen_id, field="holder_citizen_id")
     cleaned = _clean_payload(kind, payload)
     now = timezone.now()
     if valid_until is not None and valid_until < _china_today():
-        raise _error("valid_until", CERTIFICATE_VALID_UNTIL_BEFORE_ISSUE)
+        raise field_error("valid_until", CERTIFICATE_VALID_UNTIL_BEFORE_ISSUE)
 
     for _attempt in range(NUMBER_ATTEMPTS):
         certificate = Certificate(
@@ -214,14 +210,14 @@ def certificate_revoke(
     """
     _check_may_act(acting_user, certificate.county_code)
     if reason not in RevocationReason.values:
-        raise _error("reason", CERTIFICATE_REVOKE_REASON_REQUIRED)
+        raise field_error("reason", CERTIFICATE_REVOKE_REASON_REQUIRED)
     note = note.strip()
     if reason == RevocationReason.OTHER and not note:
-        raise _error("note", CERTIFICATE_REVOKE_NOTE_REQUIRED)
+        raise field_error("note", CERTIFICATE_REVOKE_NOTE_REQUIRED)
     # Re-read under a row lock: two clerks revoking at once get one revocation.
     locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if locked.is_revoked:
-        raise _error("certificate", CERTIFICATE_ALREADY_REVOKED)
+        raise field_error("certificate", CERTIFICATE_ALREADY_REVOKED)
     locked.revoked_at = timezone.now()
     locked.revoked_reason = reason
     locked.revoked_note = note

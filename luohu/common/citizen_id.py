@@ -30,7 +30,7 @@ from stdnum.exceptions import (
     ValidationError,
 )
 
-from luohu.common.errors import FieldError, FieldProblem
+from luohu.common.errors import FieldError, FieldProblem, field_error
 
 Sex = Literal["male", "female"]
 
@@ -87,11 +87,6 @@ def _china_today() -> dt.date:
     return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
-def _problem(field: str, spec: tuple[str, str, str]) -> FieldError:
-    code, zh, en = spec
-    return FieldError(FieldProblem(field=field, code=code, message_zh=zh, message_en=en))
-
-
 def _division_in_force_since(code: str, year: int) -> bool:
     """Whether GB/T 2260 had ``code`` in force in ``year`` or any later year."""
     parts = numdb.get("cn/loc").info(code)
@@ -128,19 +123,19 @@ def parse_citizen_id(
         try:
             birth_date = ric.get_birth_date(number)
         except ValidationError as exc:
-            raise _problem(field, CITIZEN_ID_INVALID_BIRTH_DATE) from exc
+            raise field_error(field, CITIZEN_ID_INVALID_BIRTH_DATE) from exc
         if birth_date > (today or _china_today()):
-            raise _problem(field, CITIZEN_ID_INVALID_BIRTH_DATE)
+            raise field_error(field, CITIZEN_ID_INVALID_BIRTH_DATE)
         if not _division_in_force_since(number[:6], birth_date.year):
             raise InvalidComponent()
     except InvalidLength as exc:
-        raise _problem(field, CITIZEN_ID_INVALID_LENGTH) from exc
+        raise field_error(field, CITIZEN_ID_INVALID_LENGTH) from exc
     except InvalidFormat as exc:
-        raise _problem(field, CITIZEN_ID_INVALID_FORMAT) from exc
+        raise field_error(field, CITIZEN_ID_INVALID_FORMAT) from exc
     except InvalidChecksum as exc:
-        raise _problem(field, CITIZEN_ID_INVALID_CHECKSUM) from exc
+        raise field_error(field, CITIZEN_ID_INVALID_CHECKSUM) from exc
     except InvalidComponent as exc:
-        raise _problem(field, CITIZEN_ID_UNKNOWN_DIVISION) from exc
+        raise field_error(field, CITIZEN_ID_UNKNOWN_DIVISION) from exc
     sex: Sex = "male" if int(number[16]) % 2 == 1 else "female"
     return CitizenId(
         number=number, birth_date=birth_date, sex=sex, issuing_division_code=number[:6]

@@ -39,3 +39,9 @@ class FieldError(ValueError):
     @property
     def codes(self) -> list[str]:
         return [p.code for p in self.problems]
+
+
+def field_error(field: str, spec: tuple[str, str, str]) -> FieldError:
+    """The FieldError for one problem given as a ``(code, zh, en)`` message constant."""
+    code, message_zh, message_en = spec
+    return FieldError(FieldProblem(field, code, message_zh, message_en))

@@ -10,5 +10,6 @@ urlpatterns = [
     path("audit/", include("luohu.audit.urls")),
     path("verify/", include("luohu.certificates.urls")),
     path("", include("luohu.casework.urls")),
+    path("", include("luohu.casework.citizen_urls")),
     path("", include("luohu.web.urls")),
 ]

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from luohu.common.errors import FieldError, FieldProblem
+from luohu.config.api_errors import error_body
 from luohu.policy import DECISION_FORMAT
 from luohu.policy_api import selectors, services
 from luohu.policy_api.schemas import (
@@ -56,7 +57,7 @@ def settlement_check(request: HttpRequest, trace: bool = True) -> Any:
     try:
         return services.settlement_check(_body(request), trace=trace)
     except FieldError as exc:
-        return Status(422, services.error_body(exc))
+        return Status(422, error_body(exc))
 
 
 @router.post(
@@ -70,7 +71,7 @@ def settlement_trace(request: HttpRequest) -> Any:
     try:
         return services.settlement_check(_body(request), trace=True)["trace"]
     except FieldError as exc:
-        return Status(422, services.error_body(exc))
+        return Status(422, error_body(exc))
 
 
 @router.post(
@@ -84,7 +85,7 @@ def settlement_batch(request: HttpRequest) -> Any:
     try:
         return services.settlement_batch(_body(request))
     except FieldError as exc:
-        return Status(422, services.error_body(exc))
+        return Status(422, error_body(exc))
 
 
 @router.get(
@@ -129,7 +130,7 @@ def parameter_list(request: HttpRequest, on: str | None = None, county: str | No
         try:
             day = dt.date.fromisoformat(on)
         except ValueError:
-            return Status(422, services.error_body(FieldError(FieldProblem("on", *INVALID_DATE))))
+            return Status(422, error_body(FieldError(FieldProblem("on", *INVALID_DATE))))
     return selectors.parameter_list(day, county)
 
 

@@ -6,18 +6,10 @@ from typing import Any
 
 from ninja import Schema
 
+from luohu.config.api_errors import ErrorOut, FieldProblemOut
 from luohu.policy.facts import SettlementFacts
 
-
-class FieldProblemOut(Schema):
-    field: str
-    code: str
-    message_zh: str
-    message_en: str
-
-
-class ErrorOut(Schema):
-    errors: list[FieldProblemOut]
+__all__ = ["ErrorOut", "FieldProblemOut"]
 
 
 class FactsNeededOut(Schema):

@@ -109,9 +109,5 @@ def facts_needed(request: str | None) -> list[str]:
     return default_engine().facts_needed(request)
 
 
-def error_body(exc: FieldError) -> dict[str, list[dict[str, str]]]:
-    return {"errors": [p.as_dict() for p in exc.problems]}
-
-
 def jsonable(value: Mapping[str, Any]) -> dict[str, Any]:
     return dict(value)

@@ -9,8 +9,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from luohu.common.errors import FieldError, FieldProblem
+from luohu.config.api_errors import ErrorOut, error_body
 from luohu.registry import selectors
-from luohu.registry.schemas import DivisionOut, ErrorOut
+from luohu.registry.schemas import DivisionOut
 
 router = Router(tags=["registry"])
 
@@ -34,10 +35,6 @@ class DivisionFilter(Schema):
 
 class DivisionOnDate(Schema):
     on: str | None = _ON
-
-
-def _errors(exc: FieldError) -> dict[str, list[dict[str, str]]]:
-    return {"errors": [problem.as_dict() for problem in exc.problems]}
 
 
 def _date(value: str | None) -> dt.date:
@@ -65,7 +62,7 @@ def division_list(request: HttpRequest, filters: Query[DivisionFilter]) -> Statu
         if filters.parent is not None:
             selectors.division_validate_code(filters.parent, on, "parent")
     except FieldError as exc:
-        return Status(422, _errors(exc))
+        return Status(422, error_body(exc))
     return Status(200, list(selectors.division_list(on=on, parent_code=filters.parent)))
 
 
@@ -82,4 +79,4 @@ def division_detail(
         return Status(200, selectors.division_get(code, _date(query.on)))
     except FieldError as exc:
         status = 422 if exc.codes[0] in {API_DATE_REQUIRED[0], API_DATE_INVALID[0]} else 404
-        return Status(status, _errors(exc))
+        return Status(status, error_body(exc))

@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from luohu.common.errors import FieldError, FieldProblem
+from luohu.common.errors import field_error
 from luohu.registry.models import (
     Household,
     HukouRecord,
@@ -33,11 +33,6 @@ HOUSEHOLD_NOT_FOUND = (
 )
 
 
-def _error(field: str, spec: tuple[str, str, str]) -> FieldError:
-    code, zh, en = spec
-    return FieldError(FieldProblem(field, code, zh, en))
-
-
 def _normalised_citizen_id(citizen_id: str) -> str:
     # Ids are stored upper-case; a lower-case check character x is common
     # in typed input.
@@ -53,7 +48,7 @@ def person_get(citizen_id: str, *, field: str = "citizen_id") -> Person:
     """Return the person with ``citizen_id``, or raise FieldError on ``field``."""
     person = Person.objects.filter(citizen_id=_normalised_citizen_id(citizen_id)).first()
     if person is None:
-        raise _error(field, PERSON_NOT_FOUND)
+        raise field_error(field, PERSON_NOT_FOUND)
     return person
 
 
@@ -89,7 +84,7 @@ def household_get(number: str, *, field: str = "number") -> Household:
     """Return the household with ``number``, or raise FieldError on ``field``."""
     household = Household.objects.filter(number=(number or "").strip()).first()
     if household is None:
-        raise _error(field, HOUSEHOLD_NOT_FOUND)
+        raise field_error(field, HOUSEHOLD_NOT_FOUND)
     return household
 
 

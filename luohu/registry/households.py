@@ -26,7 +26,7 @@ from luohu.audit.events import AuditEventType
 from luohu.audit.masking import mask_for_audit
 from luohu.audit.services import audit_record
 from luohu.common.citizen_id import CitizenId, Sex, check_citizen_id_agrees, parse_citizen_id
-from luohu.common.errors import FieldError, FieldProblem
+from luohu.common.errors import field_error
 from luohu.registry.household_selectors import HOUSEHOLD_NOT_FOUND, PERSON_NOT_FOUND
 from luohu.registry.models import (
     TOWNSHIP_LEVELS,
@@ -213,11 +213,6 @@ class _Place:
         return str(self.division.code)
 
 
-def _error(field: str, spec: tuple[str, str, str]) -> FieldError:
-    code, zh, en = spec
-    return FieldError(FieldProblem(field, code, zh, en))
-
-
 def _check_writer(acting_user: Any, county_code: str) -> None:
     if acting_user is None:
         return
@@ -231,25 +226,25 @@ def _check_writer(acting_user: Any, county_code: str) -> None:
 
 def _check_date(on: dt.date, field: str) -> None:
     if on > timezone.localdate():
-        raise _error(field, DATE_IN_FUTURE)
+        raise field_error(field, DATE_IN_FUTURE)
 
 
 def _place(code: str, on: dt.date, field: str, is_urban: bool | None, flag_field: str) -> _Place:
     """Validate a township-level place and settle its urban or rural flag."""
     division = division_validate_code(code, on, field)
     if division.level not in TOWNSHIP_LEVELS:
-        raise _error(field, DIVISION_NOT_TOWNSHIP_LEVEL)
+        raise field_error(field, DIVISION_NOT_TOWNSHIP_LEVEL)
     urban_class = division_urban_class(code, on)
     if urban_class == UrbanClass.MIXED:
         # NBS classes a town's centre urban and its villages rural; only the
         # registering clerk knows which part the address is in.
         if is_urban is None:
-            raise _error(flag_field, URBAN_FLAG_REQUIRED)
+            raise field_error(flag_field, URBAN_FLAG_REQUIRED)
         flag = is_urban
     else:
         flag = urban_class == UrbanClass.URBAN
         if is_urban is not None and is_urban != flag:
-            raise _error(flag_field, URBAN_FLAG_CONTRADICTS_DIVISION)
+            raise field_error(flag_field, URBAN_FLAG_CONTRADICTS_DIVISION)
     county = division_county_on(code, on)
     return _Place(division=division, county_code=str(county.code), is_urban=flag)
 
@@ -304,11 +299,11 @@ def _parse_person(
     parsed = parse_citizen_id(citizen_id, field=f"{prefix}citizen_id")
     clean_name = (name or "").strip()
     if not clean_name:
-        raise _error(f"{prefix}name", NAME_REQUIRED)
+        raise field_error(f"{prefix}name", NAME_REQUIRED)
     if len(clean_name) > 100:
-        raise _error(f"{prefix}name", NAME_TOO_LONG)
+        raise field_error(f"{prefix}name", NAME_TOO_LONG)
     if sex not in SexChoice.values:
-        raise _error(f"{prefix}sex", SEX_INVALID)
+        raise field_error(f"{prefix}sex", SEX_INVALID)
     check_citizen_id_agrees(parsed, birth_date=birth_date, sex=cast(Sex, sex), field_prefix=prefix)
     return parsed, clean_name
 
@@ -317,7 +312,7 @@ def _person_new(
     *, acting_user: Any, parsed: CitizenId, name: str, jurisdiction_code: str, prefix: str
 ) -> Person:
     if Person.objects.filter(citizen_id=parsed.number).exists():
-        raise _error(f"{prefix}citizen_id", PERSON_ALREADY_REGISTERED)
+        raise field_error(f"{prefix}citizen_id", PERSON_ALREADY_REGISTERED)
     person = Person(
         citizen_id=parsed.number, name=name, sex=parsed.sex, birth_date=parsed.birth_date
     )
@@ -366,11 +361,11 @@ def _household_new(*, acting_user: Any, place: _Place, household_type: str) -> H
 def _household_joinable(number: str, *, place: _Place, on: dt.date, field: str) -> Household:
     household = Household.objects.select_for_update().filter(number=number).first()
     if household is None:
-        raise _error(field, HOUSEHOLD_NOT_FOUND)
+        raise field_error(field, HOUSEHOLD_NOT_FOUND)
     if not household.is_open:
-        raise _error(field, HOUSEHOLD_CLOSED)
+        raise field_error(field, HOUSEHOLD_CLOSED)
     if not _same_place(household.division_code, place.code, on):
-        raise _error(field, HOUSEHOLD_NOT_AT_PLACE)
+        raise field_error(field, HOUSEHOLD_NOT_AT_PLACE)
     return household
 
 
@@ -508,25 +503,25 @@ def person_register(
     """
     _check_date(on, "on")
     if reason_in not in PERSON_REGISTER_REASONS:
-        raise _error("reason_in", REASON_IN_INVALID)
+        raise field_error("reason_in", REASON_IN_INVALID)
     if relation_to_head not in RelationToHead.values:
-        raise _error("relation_to_head", RELATION_INVALID)
+        raise field_error("relation_to_head", RELATION_INVALID)
     place = _place(division_code, on, "division_code", is_urban, "is_urban")
     _check_writer(acting_user, place.county_code)
     parsed, clean_name = _parse_person(
         citizen_id=citizen_id, name=name, sex=sex, birth_date=birth_date, prefix=""
     )
     if on < parsed.birth_date:
-        raise _error("on", DATE_BEFORE_BIRTH)
+        raise field_error("on", DATE_BEFORE_BIRTH)
     if household is None:
         if household_type not in HouseholdType.values:
-            raise _error("household_type", HOUSEHOLD_TYPE_INVALID)
+            raise field_error("household_type", HOUSEHOLD_TYPE_INVALID)
         if relation_to_head != RelationToHead.HEAD:
-            raise _error("relation_to_head", RELATION_HEAD_REQUIRED)
+            raise field_error("relation_to_head", RELATION_HEAD_REQUIRED)
     else:
         household = _household_joinable(household.number, place=place, on=on, field="household")
         if relation_to_head == RelationToHead.HEAD and _household_has_head(household):
-            raise _error("relation_to_head", HOUSEHOLD_HAS_HEAD)
+            raise field_error("relation_to_head", HOUSEHOLD_HAS_HEAD)
     person = _person_new(
         acting_user=acting_user,
         parsed=parsed,
@@ -571,7 +566,7 @@ def _settlement_already_registered(
         or len(households) != 1
         or not _same_place(records[0].division_code, place.code, on)
     ):
-        raise _error("case_ref", CASE_REF_REUSED)
+        raise field_error("case_ref", CASE_REF_REUSED)
     return records[0].household
 
 
@@ -604,9 +599,9 @@ def settlement_register(
     """
     case_ref = (case_ref or "").strip()
     if not case_ref or len(case_ref) > CASE_REF_MAX_LENGTH:
-        raise _error("case_ref", CASE_REF_INVALID)
+        raise field_error("case_ref", CASE_REF_INVALID)
     if reason_in not in SETTLEMENT_REASONS:
-        raise _error("reason_in", REASON_IN_INVALID)
+        raise field_error("reason_in", REASON_IN_INVALID)
     _check_date(on, "on")
     place = _place(
         destination_division_code,
@@ -617,7 +612,7 @@ def settlement_register(
     )
     _check_writer(acting_user, place.county_code)
     if not moves:
-        raise _error("moves", MOVES_EMPTY)
+        raise field_error("moves", MOVES_EMPTY)
 
     parsed: list[tuple[CitizenId, str]] = []
     seen: set[str] = set()
@@ -631,14 +626,14 @@ def settlement_register(
             prefix=prefix,
         )
         if person_id.number in seen:
-            raise _error(f"{prefix}citizen_id", MOVES_DUPLICATE_PERSON)
+            raise field_error(f"{prefix}citizen_id", MOVES_DUPLICATE_PERSON)
         seen.add(person_id.number)
         if move.relation_to_head not in RelationToHead.values:
-            raise _error(f"{prefix}relation_to_head", RELATION_INVALID)
+            raise field_error(f"{prefix}relation_to_head", RELATION_INVALID)
         if move.is_head != (move.relation_to_head == RelationToHead.HEAD):
-            raise _error(f"{prefix}relation_to_head", MOVES_HEAD_RELATION)
+            raise field_error(f"{prefix}relation_to_head", MOVES_HEAD_RELATION)
         if on < person_id.birth_date:
-            raise _error("on", DATE_BEFORE_BIRTH)
+            raise field_error("on", DATE_BEFORE_BIRTH)
         parsed.append((person_id, clean_name))
 
     # Lock the persons already known, in a fixed order, before looking for an
@@ -660,13 +655,13 @@ def settlement_register(
     household: Household | None
     if join_household_number is None:
         if household_type not in HouseholdType.values:
-            raise _error("household_type", HOUSEHOLD_TYPE_INVALID)
+            raise field_error("household_type", HOUSEHOLD_TYPE_INVALID)
         if len(heads) != 1:
-            raise _error("moves", MOVES_HEAD_COUNT)
+            raise field_error("moves", MOVES_HEAD_COUNT)
         household = None
     else:
         if heads:
-            raise _error(f"moves[{heads[0]}].is_head", MOVES_HEAD_WHEN_JOINING)
+            raise field_error(f"moves[{heads[0]}].is_head", MOVES_HEAD_WHEN_JOINING)
         household = _household_joinable(
             join_household_number.strip(), place=place, on=on, field="join_household_number"
         )
@@ -688,7 +683,7 @@ def settlement_register(
                 prefix=prefix,
             )
         elif person.name != clean_name:
-            raise _error(f"{prefix}name", PERSON_NAME_MISMATCH)
+            raise field_error(f"{prefix}name", PERSON_NAME_MISMATCH)
         current = (
             HukouRecord.objects.select_for_update()
             .select_related("household")
@@ -697,9 +692,9 @@ def settlement_register(
         )
         if current is not None:
             if current.household_id == household.pk:
-                raise _error(f"{prefix}citizen_id", HUKOU_ALREADY_IN_HOUSEHOLD)
+                raise field_error(f"{prefix}citizen_id", HUKOU_ALREADY_IN_HOUSEHOLD)
             if current.valid_from >= on:
-                raise _error(f"{prefix}citizen_id", HUKOU_MOVE_NOT_AFTER_START)
+                raise field_error(f"{prefix}citizen_id", HUKOU_MOVE_NOT_AFTER_START)
             _hukou_close(
                 acting_user=acting_user,
                 record=current,
@@ -741,15 +736,15 @@ def residence_record(
     """
     _check_date(valid_from, "valid_from")
     if valid_to is not None and valid_to <= valid_from:
-        raise _error("valid_to", RESIDENCE_PERIOD_INVALID)
+        raise field_error("valid_to", RESIDENCE_PERIOD_INVALID)
     place = _place(division_code, valid_from, "division_code", is_urban, "is_urban")
     _check_writer(acting_user, place.county_code)
     number = parse_citizen_id(citizen_id, field="citizen_id").number
     person = Person.objects.select_for_update().filter(citizen_id=number).first()
     if person is None:
-        raise _error("citizen_id", PERSON_NOT_FOUND)
+        raise field_error("citizen_id", PERSON_NOT_FOUND)
     if valid_from < person.birth_date:
-        raise _error("valid_from", DATE_BEFORE_BIRTH)
+        raise field_error("valid_from", DATE_BEFORE_BIRTH)
 
     records = list(ResidenceRecord.objects.select_for_update().filter(person=person))
     current = next((r for r in records if r.valid_to is None), None)
@@ -758,7 +753,7 @@ def residence_record(
             _same_place(current.division_code, place.code, valid_from)
             and current.is_urban == place.is_urban
         ):
-            raise _error("division_code", RESIDENCE_UNCHANGED)
+            raise field_error("division_code", RESIDENCE_UNCHANGED)
         before = _residence_snapshot(current)
         current.valid_to = valid_from
         current.full_clean()
@@ -776,7 +771,7 @@ def residence_record(
         ends_after_start = other.valid_to is None or other.valid_to > valid_from
         starts_before_end = valid_to is None or other.valid_from < valid_to
         if ends_after_start and starts_before_end:
-            raise _error("valid_from", RESIDENCE_OVERLAP)
+            raise field_error("valid_from", RESIDENCE_OVERLAP)
 
     record = ResidenceRecord(
         person=person,

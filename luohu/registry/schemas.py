@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import ModelSchema, Schema
+from ninja import ModelSchema
 
 from luohu.registry.models import Division
 
@@ -23,14 +23,3 @@ class DivisionOut(ModelSchema):
             "vintage",
             "source",
         ]
-
-
-class FieldProblemOut(Schema):
-    field: str
-    code: str
-    message_zh: str
-    message_en: str
-
-
-class ErrorOut(Schema):
-    errors: list[FieldProblemOut]

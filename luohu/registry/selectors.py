@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from django.db.models import F, Q, QuerySet
 
-from luohu.common.errors import FieldError, FieldProblem
+from luohu.common.errors import field_error
 from luohu.registry.models import COUNTY_LEVELS, TOWNSHIP_LEVELS, Division, DivisionLevel
 
 CITY_CODE = "410500"
@@ -80,11 +80,6 @@ _CITY_LEVELS = frozenset(
 )
 
 
-def _error(field: str, spec: tuple[str, str, str]) -> FieldError:
-    code, zh, en = spec
-    return FieldError(FieldProblem(field, code, zh, en))
-
-
 def _in_force(on: dt.date) -> Q:
     return (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (
         Q(valid_to__isnull=True) | Q(valid_to__gt=on)
@@ -107,13 +102,13 @@ def division_list(*, on: dt.date, parent_code: str | None = None) -> QuerySet[Di
 def division_validate_code(code: str, on: dt.date, field: str) -> Division:
     """Return the version of ``code`` in force on ``on``, or raise FieldError on ``field``."""
     if not (isinstance(code, str) and code.isascii() and code.isdigit() and len(code) in (6, 9)):
-        raise _error(field, DIVISION_CODE_FORMAT)
+        raise field_error(field, DIVISION_CODE_FORMAT)
     division = Division.objects.filter(_in_force(on), code=code).first()
     if division is not None:
         return division
     if Division.objects.filter(code=code).exists():
-        raise _error(field, DIVISION_CODE_NOT_IN_FORCE)
-    raise _error(field, DIVISION_CODE_UNKNOWN)
+        raise field_error(field, DIVISION_CODE_NOT_IN_FORCE)
+    raise field_error(field, DIVISION_CODE_UNKNOWN)
 
 
 def division_get(code: str, on: dt.date) -> Division:
@@ -133,10 +128,10 @@ def division_history(code: str) -> list[Division]:
 
 def _lineages_of(code: str, field: str) -> list[str]:
     if not (isinstance(code, str) and code.isascii() and code.isdigit() and len(code) in (6, 9)):
-        raise _error(field, DIVISION_CODE_FORMAT)
+        raise field_error(field, DIVISION_CODE_FORMAT)
     lineages = sorted(set(Division.objects.filter(code=code).values_list("lineage", flat=True)))
     if not lineages:
-        raise _error(field, DIVISION_CODE_UNKNOWN)
+        raise field_error(field, DIVISION_CODE_UNKNOWN)
     return lineages
 
 
@@ -154,7 +149,7 @@ def division_place_on(code: str, on: dt.date) -> Division:
         Division.objects.filter(_in_force(on), lineage__in=lineages).order_by("lineage").first()
     )
     if division is None:
-        raise _error("division_code", DIVISION_CODE_NOT_IN_FORCE)
+        raise field_error("division_code", DIVISION_CODE_NOT_IN_FORCE)
     return division
 
 
@@ -167,14 +162,14 @@ def division_county_on(code: str, on: dt.date) -> Division:
     if division.level in COUNTY_LEVELS:
         return division
     if division.level not in TOWNSHIP_LEVELS:
-        raise _error("division_code", DIVISION_NOT_IN_COUNTY)
+        raise field_error("division_code", DIVISION_NOT_IN_COUNTY)
     return division_validate_code(division.parent_code, on, "division_code")
 
 
 def _township(code: str, on: dt.date) -> tuple[Division, Division]:
     division = division_get(code, on)
     if division.level not in TOWNSHIP_LEVELS:
-        raise _error("division_code", DIVISION_NOT_TOWNSHIP_LEVEL)
+        raise field_error("division_code", DIVISION_NOT_TOWNSHIP_LEVEL)
     return division, division_validate_code(division.parent_code, on, "division_code")
 
 
@@ -200,7 +195,7 @@ def division_kind(code: str, on: dt.date) -> str:
                 .exists()
             ):
                 return DivisionKind.ESTABLISHED_TOWN.value
-            raise _error("division_code", DIVISION_SEAT_UNKNOWN)
+            raise field_error("division_code", DIVISION_SEAT_UNKNOWN)
         case DivisionLevel.TOWNSHIP:
             return DivisionKind.TOWNSHIP.value
         case _:
@@ -231,7 +226,7 @@ def division_urban_class(code: str, on: dt.date) -> str:
 def _county(code: str, on: dt.date) -> Division:
     division = division_get(code, on)
     if division.level not in COUNTY_LEVELS:
-        raise _error("division_code", DIVISION_NOT_COUNTY_LEVEL)
+        raise field_error("division_code", DIVISION_NOT_COUNTY_LEVEL)
     return division
 
 

@@ -20,7 +20,7 @@ from django.db import transaction
 
 from luohu.audit.events import AuditEventType
 from luohu.audit.services import audit_record
-from luohu.common.errors import FieldError, FieldProblem
+from luohu.common.errors import field_error
 from luohu.registry.models import Division, DivisionLevel
 
 _T = TypeVar("_T")
@@ -130,11 +130,6 @@ LOAD_LINEAGE_GAP = (
 )
 
 
-def _error(field_name: str, spec: tuple[str, str, str]) -> FieldError:
-    code, zh, en = spec
-    return FieldError(FieldProblem(field_name, code, zh, en))
-
-
 @dataclass(frozen=True)
 class _Row:
     code: str
@@ -192,7 +187,7 @@ class _Once(dict[str, _T]):
 
     def put(self, code: str, value: _T, where: str) -> None:
         if code in self:
-            raise _error(f"{where}:code", LOAD_DUPLICATE_CODE)
+            raise field_error(f"{where}:code", LOAD_DUPLICATE_CODE)
         self[code] = value
 
 
@@ -200,7 +195,7 @@ def _read_csv(path: Path, columns: tuple[str, ...]) -> list[tuple[str, dict[str,
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         if tuple(reader.fieldnames or ()) != columns:
-            raise _error(f"{path.name}:1", LOAD_FILE_COLUMNS)
+            raise field_error(f"{path.name}:1", LOAD_FILE_COLUMNS)
         return [(f"{path.name}:{reader.line_num}", row) for row in reader]
 
 
@@ -214,14 +209,14 @@ def _flag(value: str, where: str) -> bool | None:
             # The level of the parent tells which: n/a under a district or
             # development zone, unknown under a county or county-level city.
             return None
-    raise _error(where, LOAD_FLAG_INVALID)
+    raise field_error(where, LOAD_FLAG_INVALID)
 
 
 def _code(value: str, where: str, *, allow_blank: bool = False) -> str:
     if allow_blank and value == "":
         return value
     if not (value.isascii() and value.isdigit() and len(value) in (6, 9)):
-        raise _error(where, LOAD_CODE_FORMAT)
+        raise field_error(where, LOAD_CODE_FORMAT)
     return value
 
 
@@ -229,7 +224,7 @@ def _date(value: str, where: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise _error(where, LOAD_DATE_INVALID) from exc
+        raise field_error(where, LOAD_DATE_INVALID) from exc
 
 
 def _read_vintage(data_dir: Path, vintage: Vintage) -> dict[str, _Row]:
@@ -237,12 +232,12 @@ def _read_vintage(data_dir: Path, vintage: Vintage) -> dict[str, _Row]:
     for where, raw in _read_csv(data_dir / vintage.filename, DIVISION_COLUMNS):
         code = _code(raw["code"], f"{where}:code")
         if code in rows:
-            raise _error(f"{where}:code", LOAD_DUPLICATE_CODE)
+            raise field_error(f"{where}:code", LOAD_DUPLICATE_CODE)
         if raw["level"] not in DivisionLevel.values:
-            raise _error(f"{where}:level", LOAD_LEVEL_UNKNOWN)
+            raise field_error(f"{where}:level", LOAD_LEVEL_UNKNOWN)
         is_town = _flag(raw["is_town"], f"{where}:is_town")
         if is_town is None:
-            raise _error(f"{where}:is_town", LOAD_FLAG_INVALID)
+            raise field_error(f"{where}:is_town", LOAD_FLAG_INVALID)
         rows[code] = _Row(
             code=code,
             name=raw["name"],
@@ -254,7 +249,7 @@ def _read_vintage(data_dir: Path, vintage: Vintage) -> dict[str, _Row]:
         )
     for code, row in rows.items():
         if row.parent_code != PROVINCE_CODE and row.parent_code not in rows:
-            raise _error(f"{vintage.filename}:{code}:parent_code", LOAD_PARENT_MISSING)
+            raise field_error(f"{vintage.filename}:{code}:parent_code", LOAD_PARENT_MISSING)
     return rows
 
 
@@ -262,7 +257,7 @@ def _within(change: _Change, after: dt.date | None, until: dt.date) -> None:
     # A change explains a difference between two snapshots only if it falls
     # after the earlier cut-off and no later than the later one.
     if (after is not None and change.effective_date <= after) or change.effective_date > until:
-        raise _error(f"{change.where}:effective_date", LOAD_CHANGE_DATE_OUTSIDE)
+        raise field_error(f"{change.where}:effective_date", LOAD_CHANGE_DATE_OUTSIDE)
 
 
 def divisions_build(*, data_dir: Path = DATA_DIR) -> list[_Version]:
@@ -289,13 +284,13 @@ def divisions_build(*, data_dir: Path = DATA_DIR) -> list[_Version]:
         lineage = _code(raw["lineage"], f"{where}:lineage")
         moved = new.get(new_code) or old.get(new_code)
         if moved is None or moved.parent_code != raw["to_county_code"]:
-            raise _error(f"{where}:new_code", LOAD_CHANGE_UNUSED)
+            raise field_error(f"{where}:new_code", LOAD_CHANGE_UNUSED)
         if old_code == "":
             _within(change, None, first.as_of)
             if new_code not in old or lineage != new_code:
-                raise _error(f"{where}:new_code", LOAD_CHANGE_UNUSED)
+                raise field_error(f"{where}:new_code", LOAD_CHANGE_UNUSED)
             if new_code in earlier_moves:
-                raise _error(f"{where}:new_code", LOAD_DUPLICATE_CODE)
+                raise field_error(f"{where}:new_code", LOAD_DUPLICATE_CODE)
             earlier_moves[new_code] = (change, raw)
         else:
             _within(change, first.as_of, last.as_of)
@@ -307,7 +302,7 @@ def divisions_build(*, data_dir: Path = DATA_DIR) -> list[_Version]:
                 or new_code in old
                 or lineage != old_code
             ):
-                raise _error(f"{where}:old_code", LOAD_CHANGE_UNUSED)
+                raise field_error(f"{where}:old_code", LOAD_CHANGE_UNUSED)
             ends.put(old_code, change, where)
             starts.put(new_code, (change, lineage), where)
 
@@ -324,11 +319,11 @@ def divisions_build(*, data_dir: Path = DATA_DIR) -> list[_Version]:
         match raw["change"]:
             case "abolished":
                 if code not in old or code in new:
-                    raise _error(f"{where}:code", LOAD_CHANGE_UNUSED)
+                    raise field_error(f"{where}:code", LOAD_CHANGE_UNUSED)
                 ends.put(code, change, where)
             case "established":
                 if code in old or code not in new:
-                    raise _error(f"{where}:code", LOAD_CHANGE_UNUSED)
+                    raise field_error(f"{where}:code", LOAD_CHANGE_UNUSED)
                 starts.put(code, (change, code), where)
             case "seat_status_changed":
                 if (
@@ -339,11 +334,11 @@ def divisions_build(*, data_dir: Path = DATA_DIR) -> list[_Version]:
                         and _same_but_seat(old[code], new[code])
                     )
                 ):
-                    raise _error(f"{where}:code", LOAD_CHANGE_UNUSED)
+                    raise field_error(f"{where}:code", LOAD_CHANGE_UNUSED)
                 ends.put(code, change, where)
                 starts.put(code, (change, code), where)
             case _:
-                raise _error(f"{where}:change", LOAD_CHANGE_KIND)
+                raise field_error(f"{where}:change", LOAD_CHANGE_KIND)
 
     versions: list[_Version] = []
     both = f"{first.label},{last.label}"
@@ -352,7 +347,7 @@ def divisions_build(*, data_dir: Path = DATA_DIR) -> list[_Version]:
         begins = earlier_moves[code][0].effective_date if code in earlier_moves else None
         if before is not None and after is not None and before.same_division(after):
             if code in ends or code in starts:
-                raise _error(f"{DIVISION_CHANGES_FILE}:{code}", LOAD_CHANGE_UNUSED)
+                raise field_error(f"{DIVISION_CHANGES_FILE}:{code}", LOAD_CHANGE_UNUSED)
             versions.append(
                 _version(before, code, begins, None, both, f"{before.source}\n{after.source}")
             )
@@ -360,7 +355,7 @@ def divisions_build(*, data_dir: Path = DATA_DIR) -> list[_Version]:
         if before is not None:
             end = ends.get(code)
             if end is None:
-                raise _error(f"{first.filename}:{code}", LOAD_CHANGE_UNEXPLAINED)
+                raise field_error(f"{first.filename}:{code}", LOAD_CHANGE_UNEXPLAINED)
             end.used = True
             versions.append(
                 _version(
@@ -375,7 +370,7 @@ def divisions_build(*, data_dir: Path = DATA_DIR) -> list[_Version]:
         if after is not None:
             start = starts.get(code)
             if start is None:
-                raise _error(f"{last.filename}:{code}", LOAD_CHANGE_UNEXPLAINED)
+                raise field_error(f"{last.filename}:{code}", LOAD_CHANGE_UNEXPLAINED)
             change, lineage = start
             change.used = True
             versions.append(
@@ -416,10 +411,10 @@ def divisions_build(*, data_dir: Path = DATA_DIR) -> list[_Version]:
         )
     unused = [c for c in [*ends.values(), *(s for s, _ in starts.values())] if not c.used]
     if unused:
-        raise _error(unused[0].where, LOAD_CHANGE_UNUSED)
+        raise field_error(unused[0].where, LOAD_CHANGE_UNUSED)
     broken = _lineage_gaps(versions)
     if broken:
-        raise _error(f"lineage:{broken[0]}", LOAD_LINEAGE_GAP)
+        raise field_error(f"lineage:{broken[0]}", LOAD_LINEAGE_GAP)
     return versions
 
 

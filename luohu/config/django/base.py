@@ -105,6 +105,9 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# Largest document a citizen may upload; technical, not policy.
+CASEWORK_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
