@@ -10,4 +10,5 @@ urlpatterns = [
     path("self-check/", citizen_views.self_check, name="self_check"),
     path("apply/", citizen_views.apply, name="apply"),
     path("progress/", citizen_views.progress, name="progress"),
+    path("my/applications/<str:number>/supply", citizen_views.supply, name="supply"),
 ]

@@ -27,7 +27,11 @@ from django.views.decorators.http import require_http_methods
 from pydantic import ValidationError as PydanticValidationError
 
 from luohu.accounts.roles import Role
-from luohu.casework.documents import DocumentUpload, application_submit_with_documents
+from luohu.casework.documents import (
+    DocumentUpload,
+    application_submit_with_documents,
+    materials_supply,
+)
 from luohu.casework.errors import CaseworkError
 from luohu.casework.forms import (
     ApplyForm,
@@ -374,3 +378,41 @@ PAGE_TEXTS = (
     gettext_noop("Check"),
     gettext_noop("Already applied? Check your progress"),
 )
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def supply(request: HttpRequest, number: str) -> HttpResponse:
+    """补正材料 Hand in the materials asked for, with the files, in one step."""
+    if request.user.role != Role.APPLICANT:  # type: ignore[union-attr]
+        raise Http404
+    documents = DocumentFormSet(
+        request.POST,
+        request.FILES,
+        prefix="supply",
+        form_kwargs={"on": timezone.localdate()},
+    )
+    try:
+        expected_version = int(request.POST.get("expected_version", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    if not documents.is_valid():
+        messages.error(request, FORM_DAMAGED)
+        return redirect("casework:mine")
+    uploads, _forms = _uploads(documents)
+    try:
+        materials_supply(
+            acting_user=request.user,  # type: ignore[arg-type]
+            number=number,
+            expected_version=expected_version,
+            uploads=uploads,
+        )
+    except FieldError as exc:
+        for problem in exc.problems:
+            messages.error(request, f"{problem.message_zh} / {problem.message_en}")
+    except CaseworkError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        messages.error(request, f"{exc.message_zh} / {exc.message_en}")
+    return redirect("casework:mine")

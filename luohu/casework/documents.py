@@ -31,7 +31,9 @@ from luohu.accounts.models import User
 from luohu.audit.events import AuditEventType
 from luohu.audit.services import audit_record
 from luohu.casework.models import Document, DocumentContentType, SettlementApplication
-from luohu.casework.services import CaseSubmitIn, application_submit
+from luohu.casework.selectors import application_get_for_user
+from luohu.casework.services import CaseSubmitIn, application_act, application_submit
+from luohu.casework.workflow import Action
 from luohu.common.errors import FieldError, FieldProblem
 from luohu.policy import default_engine
 
@@ -182,6 +184,49 @@ def _store(file: UploadedFile, ext: str, created: list[Path]) -> tuple[str, str,
     return relative, sha256, size
 
 
+def _documents_store(
+    *,
+    acting_user: User,
+    application: SettlementApplication,
+    uploads: list[DocumentUpload],
+    content_types: list[DocumentContentType],
+    created: list[Path],
+) -> None:
+    """Store checked uploads on ``application``; the caller holds the transaction."""
+    now = timezone.now()
+    for upload, content_type in zip(uploads, content_types, strict=True):
+        relative, sha256, size = _store(upload.file, _EXTENSIONS[content_type], created)
+        document = Document(
+            application=application,
+            member_position=upload.member_position,
+            document_type=upload.document_type,
+            original_name=(upload.file.name or "")[:255],
+            stored_path=relative,
+            content_type=content_type,
+            size=size,
+            sha256=sha256,
+            uploaded_at=now,
+            uploaded_by=acting_user,
+        )
+        document.full_clean()
+        document.save()
+        # The file name may carry a name or an id number: the trail
+        # keeps only the type and a prefix of the content hash.
+        audit_record(
+            acting_user=acting_user,
+            event_type=AuditEventType.DOCUMENT_UPLOADED,
+            obj_type="settlement_application",
+            obj_id=application.number,
+            jurisdiction_code=application.county_code,
+            after={
+                "document_type": upload.document_type,
+                "member": upload.member_position,
+                "sha256": sha256[:12],
+                "size": size,
+            },
+        )
+
+
 def application_submit_with_documents(
     *, acting_user: User, data: CaseSubmitIn, uploads: list[DocumentUpload]
 ) -> tuple[SettlementApplication, bool]:
@@ -199,40 +244,54 @@ def application_submit_with_documents(
             application, new = application_submit(acting_user=acting_user, data=data)
             if not new:
                 return application, False
-            now = timezone.now()
-            for upload, content_type in zip(uploads, content_types, strict=True):
-                relative, sha256, size = _store(upload.file, _EXTENSIONS[content_type], created)
-                document = Document(
-                    application=application,
-                    member_position=upload.member_position,
-                    document_type=upload.document_type,
-                    original_name=(upload.file.name or "")[:255],
-                    stored_path=relative,
-                    content_type=content_type,
-                    size=size,
-                    sha256=sha256,
-                    uploaded_at=now,
-                    uploaded_by=acting_user,
-                )
-                document.full_clean()
-                document.save()
-                # The file name may carry a name or an id number: the trail
-                # keeps only the type and a prefix of the content hash.
-                audit_record(
-                    acting_user=acting_user,
-                    event_type=AuditEventType.DOCUMENT_UPLOADED,
-                    obj_type="settlement_application",
-                    obj_id=application.number,
-                    jurisdiction_code=application.county_code,
-                    after={
-                        "document_type": upload.document_type,
-                        "member": upload.member_position,
-                        "sha256": sha256[:12],
-                        "size": size,
-                    },
-                )
+            _documents_store(
+                acting_user=acting_user,
+                application=application,
+                uploads=uploads,
+                content_types=content_types,
+                created=created,
+            )
     except BaseException:
         for path in created:
             path.unlink(missing_ok=True)
         raise
     return application, True
+
+
+def materials_supply(
+    *,
+    acting_user: User,
+    number: str,
+    expected_version: int,
+    uploads: list[DocumentUpload],
+) -> SettlementApplication:
+    """Hand in the materials asked for and restart the clock, all or nothing.
+
+    The documents and the SUPPLY_MATERIALS step are one transaction: a
+    refused step (someone acted first, wrong status) stores no file.
+    """
+    application = application_get_for_user(acting_user, number)
+    content_types = documents_check(
+        uploads, on=timezone.localdate(), members=application.members.count()
+    )
+    created: list[Path] = []
+    try:
+        with transaction.atomic():
+            application = application_act(
+                acting_user=acting_user,
+                number=number,
+                action=Action.SUPPLY_MATERIALS,
+                expected_version=expected_version,
+            )
+            _documents_store(
+                acting_user=acting_user,
+                application=application,
+                uploads=uploads,
+                content_types=content_types,
+                created=created,
+            )
+    except BaseException:
+        for path in created:
+            path.unlink(missing_ok=True)
+        raise
+    return application

@@ -353,10 +353,11 @@ class MemberForm(BilingualErrorsMixin, forms.Form):
 
 class ApplyMemberForm(MemberForm):
     name = forms.CharField(label=_("Full name"), max_length=64)
+    # Every person in a 户口簿 has a citizen id, children included, and
+    # registration cannot move anyone without one.
     citizen_id = forms.CharField(
-        label=_("Citizen id number (may be left empty for a child)"),
+        label=_("Citizen id number (as in the household booklet)"),
         max_length=24,
-        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     field_order = ["name", "relation", "birth_date", "citizen_id", "co_residing", "consent"]

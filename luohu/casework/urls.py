@@ -9,4 +9,9 @@ urlpatterns = [
     path("cases/<str:number>/", views.case_detail, name="detail"),
     path("cases/<str:number>/act", views.case_act, name="act"),
     path("my/applications/", views.my_applications, name="mine"),
+    path(
+        "cases/<str:number>/members/<int:position>/consent",
+        views.member_consent,
+        name="member_consent",
+    ),
 ]

@@ -12,12 +12,15 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from luohu.accounts.roles import Role, page_allowed
 from luohu.audit.events import AuditEventType
 from luohu.audit.services import audit_record
 from luohu.casework.errors import CaseworkError
+from luohu.casework.forms import DocumentFormSet
+from luohu.casework.models import FamilyMember
 from luohu.casework.schemas import mask_name
 from luohu.casework.selectors import (
     application_get_for_user,
@@ -25,8 +28,8 @@ from luohu.casework.selectors import (
     application_queue_for_user,
     application_status_counts,
 )
-from luohu.casework.services import application_act
-from luohu.casework.workflow import Status, actions_available
+from luohu.casework.services import application_act, consent_give, consent_withdraw
+from luohu.casework.workflow import OPEN_STATUSES, Action, Status, actions_available
 from luohu.certificates.selectors import certificate_list_for_user
 from luohu.common.citizen_id import mask_citizen_id
 from luohu.common.errors import FieldError
@@ -162,13 +165,39 @@ def my_applications(request: HttpRequest) -> HttpResponse:
         raise Http404
     applications = application_queue_for_user(request.user, status=None, query="")  # type: ignore[arg-type]
     certificates = certificate_list_for_user(request.user)  # type: ignore[arg-type]
+    today = timezone.localdate()
     rows = [
         {
             "application": a,
             "actions": actions_available(a.status, Role.APPLICANT),
             "notice": a.history.exclude(note="").order_by("-version").first(),
             "certificate": certificates.filter(subject_ref=a.number).order_by("-issued_at").first(),
+            "members": a.members.all(),
+            "supply_form": DocumentFormSet(prefix="supply", form_kwargs={"on": today})
+            if Action.SUPPLY_MATERIALS in actions_available(a.status, Role.APPLICANT)
+            else None,
         }
         for a in applications
     ]
-    return render(request, "casework/mine.html", {"rows": rows})
+    return render(request, "casework/mine.html", {"rows": rows, "open_statuses": OPEN_STATUSES})
+
+
+@login_required
+@require_POST
+def member_consent(request: HttpRequest, number: str, position: int) -> HttpResponse:
+    """本人意愿 Record or withdraw a family member's own consent (1.2.d)."""
+    change = consent_give if request.POST.get("consent") == "give" else consent_withdraw
+    try:
+        change(acting_user=request.user, number=number, position=position)  # type: ignore[arg-type]
+    except FieldError as exc:
+        for problem in exc.problems:
+            messages.error(request, f"{problem.message_zh} / {problem.message_en}")
+    except CaseworkError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        messages.error(request, f"{exc.message_zh} / {exc.message_en}")
+    except FamilyMember.DoesNotExist as exc:
+        raise Http404 from exc
+    if request.user.role == Role.APPLICANT:  # type: ignore[union-attr]
+        return redirect("casework:mine")
+    return redirect("casework:detail", number=number)

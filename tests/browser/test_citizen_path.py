@@ -1,4 +1,11 @@
-"""A citizen self-checks, applies with spouse, child and parent, and sees the case."""
+"""The whole settlement path in the browser, citizen and clerk (issue 4).
+
+A citizen self-checks, applies with a spouse, a child and a parent and
+consents; a clerk of that county asks for a missing document, the citizen
+supplies it, the clerk approves and registers; the registry shows the new
+household; the QR page verifies the notice; a clerk of another county
+cannot see the case by list, search, URL or API.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.urls import include, path
 from playwright.sync_api import Page, expect
 
 from luohu.accounts.tests.factories import all_personas
 from luohu.casework.models import SettlementApplication
 from luohu.common.citizen_id import make_citizen_id
-from luohu.config import urls as root_urls
+from luohu.registry.household_selectors import household_members
 
 from .test_roles_login import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("divisions")]
-
-# The site includes the citizen pages at its root; until it does, so does the test.
-urlpatterns = list(root_urls.urlpatterns)
-if not any(getattr(p, "app_name", None) == "citizen" for p in urlpatterns):
-    urlpatterns.insert(0, path("", include("luohu.casework.citizen_urls")))
 
 CITIZEN_ID = "41052619880506011X"
 MEMBERS = [
@@ -43,7 +44,6 @@ def small_pdf() -> bytes:
 
 @pytest.fixture(autouse=True)
 def _citizen_settings(settings: Any, tmp_path: Path) -> None:
-    settings.ROOT_URLCONF = __name__
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CASEWORK_UPLOAD_MAX_BYTES = 1024 * 1024
 
@@ -101,7 +101,9 @@ def test_citizen_self_checks_applies_with_family_and_sees_the_case(
     page.fill("#id_applicant_name", "赵申请")
     for i, (_relation, _birth, name, _consent) in enumerate(MEMBERS):
         page.fill(f"#id_members-{i}-name", name)
-    page.fill("#id_members-0-citizen_id", make_citizen_id("410581", _date("1989-02-03"), 2))
+    for i, (_relation, birth, _name, _consent) in enumerate(MEMBERS):
+        member_id = make_citizen_id("410581", _date(birth), 2 * i + 2)
+        page.fill(f"#id_members-{i}-citizen_id", member_id)
     pdf = {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": small_pdf()}
     page.select_option("#id_documents-0-document_type", "resident_id_card")
     page.set_input_files("#id_documents-0-file", files=[pdf])
@@ -129,6 +131,70 @@ def test_citizen_self_checks_applies_with_family_and_sees_the_case(
     page.click("button.primary")
     expect(page.locator('[data-progress="submitted"]')).to_be_visible()
     page.screenshot(path=str(shots / "4-progress.png"), full_page=True)
+    page.goto(f"{base_url}/")
+    page.click("nav.mainnav button.link")
+
+    # The 滑县 clerk accepts and asks for the missing rental contract.
+    log_in(page, base_url, "clerk_li_huaxian")
+    page.click('[data-nav="cases"]')
+    page.locator(f'tr[data-case="{application.number}"] a').click()
+    page.click('[data-action="accept"]')
+    page.fill("#id_note", "请补充租赁合同")
+    page.click('[data-action="request_materials"]')
+    expect(page.locator("[data-status]").first).to_have_attribute(
+        "data-status", "materials_requested"
+    )
+    page.click("nav.mainnav button.link")
+
+    # The citizen reads the one notice and hands the contract in.
+    log_in(page, base_url, "applicant_zhao")
+    page.click('[data-nav="my_applications"]')
+    case = page.locator(f'article[data-case="{application.number}"]')
+    expect(case.locator("[data-notice]")).to_contain_text("请补充租赁合同")
+    case.locator("#id_supply-0-document_type").select_option("residence_proof")
+    case.locator("#id_supply-0-file").set_input_files(files=[pdf])
+    page.screenshot(path=str(shots / "5-supply.png"), full_page=True)
+    case.locator('[data-action="supply_materials"]').click()
+    expect(page.locator(f'article[data-case="{application.number}"]')).to_have_attribute(
+        "data-status", "accepted"
+    )
+    assert application.documents.count() == 3
+    page.click("nav.mainnav button.link")
+
+    # The clerk approves on the engine's evaluation and registers.
+    log_in(page, base_url, "clerk_li_huaxian")
+    page.goto(f"{base_url}/cases/{application.number}/")
+    page.click('[data-action="approve"]')
+    expect(page.locator('[data-decision="approved"]')).to_be_visible()
+    page.click('[data-action="register"]')
+    household = page.locator("[data-household]")
+    expect(household).to_be_visible()
+    members = household_members(str(household.get_attribute("data-household")))
+    assert sorted(m.relation_to_head for m in members) == ["child", "head", "parent", "spouse"]
+    page.screenshot(path=str(shots / "6-registered.png"), full_page=True)
+    verify_url = page.locator("[data-verify]").get_attribute("href")
+    page.click("nav.mainnav button.link")
+
+    # Anyone can verify the notice by its QR address, without logging in.
+    page.goto(f"{base_url}{verify_url}")
+    expect(page.locator("body")).to_contain_text("赵**")
+    expect(page.locator("body")).to_contain_text("有效")
+    assert CITIZEN_ID not in page.content()
+    page.screenshot(path=str(shots / "7-verification.png"), full_page=True)
+
+    # A 林州 clerk finds nothing: not in the list, not by search, URL or API.
+    log_in(page, base_url, "clerk_wang_linzhou")
+    for status in ("submitted", "accepted", "registered"):
+        page.goto(f"{base_url}/cases/?status={status}")
+        expect(page.locator(f'tr[data-case="{application.number}"]')).to_have_count(0)
+    page.goto(f"{base_url}/cases/?status=registered&q={application.number}")
+    expect(page.locator(f'tr[data-case="{application.number}"]')).to_have_count(0)
+    response = page.goto(f"{base_url}/cases/{application.number}/")
+    assert response is not None and response.status == 404
+    api = page.request.get(f"{base_url}/api/v1/casework/applications/{application.number}")
+    assert api.status == 404
+    listing = page.request.get(f"{base_url}/api/v1/casework/applications")
+    assert application.number not in listing.text()
 
 
 def _date(value: str) -> Any:

@@ -100,6 +100,8 @@ def family_answers(**overrides: Any) -> dict[str, Any]:
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 SPOUSE_ID = make_citizen_id("410581", dt.date(1989, 2, 3), 2)
+CHILD_ID = make_citizen_id("410581", dt.date(2015, 8, 9), 31)
+PARENT_ID = make_citizen_id("410581", dt.date(1960, 11, 12), 42)
 NAMES = ["钱配偶", "赵小宝", "孙母亲"]
 
 
@@ -116,7 +118,9 @@ def apply_answers(
             "members-0-name": NAMES[0],
             "members-0-citizen_id": SPOUSE_ID,
             "members-1-name": NAMES[1],
+            "members-1-citizen_id": CHILD_ID,
             "members-2-name": NAMES[2],
+            "members-2-citizen_id": PARENT_ID,
         }
     )
     files = (
