@@ -14,7 +14,7 @@ from typing import Any
 from luohu.casework.models import Decision, SettlementApplication, StatusChange
 from luohu.casework.workflow import Status
 from luohu.common.errors import FieldError
-from luohu.policy import RuleNotInForce, evaluate
+from luohu.policy import Engine, RuleNotInForce, evaluate
 
 
 def case_facts(application: SettlementApplication, *, as_of: dt.date) -> dict[str, Any]:
@@ -42,18 +42,28 @@ def acceptance_date(application: SettlementApplication) -> dt.date:
     return moment.astimezone(dt.UTC).date() if moment.tzinfo else moment.date()
 
 
-def facts_evaluate(facts: dict[str, Any], *, trace: bool = True) -> dict[str, Any]:
+def facts_evaluate(
+    facts: dict[str, Any], *, trace: bool = True, engine: Engine | None = None
+) -> dict[str, Any]:
     """Ask the engine; FieldError (zh + en) for missing facts or a date before the plan."""
     try:
+        if engine is not None:
+            return engine.evaluate(facts, trace=trace)
         return evaluate(facts, trace=trace)
     except RuleNotInForce as exc:
         raise FieldError(exc.as_problem()) from exc
 
 
-def decision_rerun(decision: Decision, *, today: dt.date) -> dict[str, Any]:
-    """Re-run a decision under its own rules and under today's, and list the differences."""
-    then = facts_evaluate(decision.facts)
-    now = facts_evaluate({**decision.facts, "as_of": today.isoformat()})
+def decision_rerun(
+    decision: Decision, *, today: dt.date, engine: Engine | None = None
+) -> dict[str, Any]:
+    """Re-run a decision under its own rules and under today's, and list the differences.
+
+    ``engine`` defaults to the city's rules with the counties' dated settings;
+    both runs use the same one, so only the dates differ.
+    """
+    then = facts_evaluate(decision.facts, engine=engine)
+    now = facts_evaluate({**decision.facts, "as_of": today.isoformat()}, engine=engine)
     return {
         "reproduced": _outcome(then) == _outcome(decision.evaluation),
         "then": _outcome(then),

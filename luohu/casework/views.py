@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from luohu.accounts.roles import Role, page_allowed
 from luohu.audit.events import AuditEventType
 from luohu.audit.services import audit_record
+from luohu.casework.decisions import decision_rerun
 from luohu.casework.errors import CaseworkError
 from luohu.casework.forms import DocumentFormSet
 from luohu.casework.models import FamilyMember
@@ -103,10 +104,16 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         }
         for m in application.members.all()
     ]
+    decisions = list(application.decisions.select_related("decided_by"))
+    comparison = None
+    if request.GET.get("compare") and decisions:
+        # Appeals: the latest decision under its own day's rules and today's.
+        comparison = decision_rerun(decisions[-1], today=timezone.localdate())
     return render(
         request,
         "casework/detail.html",
         {
+            "comparison": comparison,
             "application": application,
             "name": application.applicant_name if unmask else mask_name(application.applicant_name),
             "citizen_id": application.citizen_id
@@ -115,7 +122,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "unmasked": unmask,
             "members": members,
             "history": application.history.select_related("actor"),
-            "decisions": application.decisions.select_related("decided_by"),
+            "decisions": decisions,
             "actions": actions_available(application.status, request.user.role),  # type: ignore[union-attr]
             "duplicates": list(application_open_duplicates(application)),
             "household": household_for_case(application.number),

@@ -172,3 +172,70 @@ class TestRegistration:
         assert application.status == Status.APPROVED
         assert Person.objects.count() == 0
         assert HukouRecord.objects.count() == 0
+
+
+class TestRerunUnderChangedRules:
+    def test_a_later_county_setting_shows_as_a_difference_on_appeal(self) -> None:
+        """Refused at 8 months under the city's 12; 文峰区 lowers it to 6 from 2030 (1.2.c)."""
+        from luohu.policy.engine import Engine
+        from luohu.policy.parameters import ParameterSet, default_parameters, validate_county_config
+
+        worker = submitted(
+            persona("applicant_zhao"),
+            facts={
+                "destination": {"division_code": "410502001", "kind": "city_district"},
+                "employment": {"employed": True, "division_code": "410502", "legal_stable": True},
+                "residence": {
+                    "division_code": "410502001",
+                    "legal_stable": True,
+                    "tenure": "rented",
+                },
+                "urban_insurance_months_at_destination": 8,
+                "whole_family_migration": False,
+                "years_employed_and_living_in_town": 2,
+                "family_members": [],
+            },
+            member_names=[],
+        )
+        from luohu.accounts.services import user_create
+
+        clerk = user_create(
+            username="clerk_zhang_wenfeng",
+            password="Persona-pass-2018",
+            role="clerk",
+            jurisdiction_code="410502",
+        )
+        accepted = application_act(
+            acting_user=clerk, number=worker.number, action=Action.ACCEPT, expected_version=1
+        )
+        application_act(
+            acting_user=clerk,
+            number=worker.number,
+            action=Action.REFUSE,
+            expected_version=accepted.version,
+            note="社保不足12个月",
+        )
+        decision = Decision.objects.get(application=worker)
+        assert decision.evaluation["decision"] == "not_eligible"
+
+        city = default_parameters()
+        setting = {
+            "county": "410502",
+            "effective_from": dt.date(2030, 1, 1),
+            "decided_by": "文峰区人民政府",
+            "overrides": {"settlement/city_worker/urban_insurance_months_required": 6},
+        }
+        engine = Engine(
+            ParameterSet(city.parameters, [validate_county_config(setting, city.parameters)])
+        )
+        before = decision_rerun(decision, today=dt.date(2029, 12, 31), engine=engine)
+        assert before["reproduced"] is True and before["differences"] == []
+        after = decision_rerun(decision, today=dt.date(2030, 1, 1), engine=engine)
+        assert after["reproduced"] is True
+        assert {"field": "decision", "then": "not_eligible", "today": "eligible"} in after[
+            "differences"
+        ]
+        changed = after["parameters_changed"]
+        assert [(p["path"], p["then"], p["today"]) for p in changed] == [
+            ("settlement/city_worker/urban_insurance_months_required", 12, 6)
+        ]

@@ -84,3 +84,24 @@ def test_applicant_sees_own_applications(client: Client) -> None:
     client.force_login(applicant)
     assert f'data-case="{application.number}"' in client.get("/my/applications/").content.decode()
     assert client.get("/cases/").status_code == 404
+
+
+def test_case_page_compares_a_decision_with_todays_rules(client: Client) -> None:
+    from luohu.casework.services import application_act
+    from luohu.casework.workflow import Action
+
+    clerk = persona("clerk_li_huaxian")
+    application = submitted(persona("applicant_zhao"))
+    accepted = application_act(
+        acting_user=clerk, number=application.number, action=Action.ACCEPT, expected_version=1
+    )
+    application_act(
+        acting_user=clerk,
+        number=application.number,
+        action=Action.APPROVE,
+        expected_version=accepted.version,
+    )
+    client.force_login(clerk)
+    html = client.get(f"/cases/{application.number}/?compare=1").content.decode()
+    assert 'data-reproduced="true"' in html
+    assert "data-difference" not in html
