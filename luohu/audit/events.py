@@ -56,6 +56,7 @@ class AuditEventType(IntEnum):
     CASE_REFUSED = 205
     CASE_REGISTERED = 206
     CASE_WITHDRAWN = 207
+    CASE_DUPLICATE_REVIEWED = 208
     # 208–219 reserved: assignment, reopening, transfer between counties.
     CONSENT_GIVEN = 220
     CONSENT_WITHDRAWN = 221
@@ -145,6 +146,7 @@ EVENT_LABELS: dict[AuditEventType, tuple[str, str]] = {
     AuditEventType.CASE_REFUSED: ("不予落户", "case refused"),
     AuditEventType.CASE_REGISTERED: ("办理落户登记", "settlement registered"),
     AuditEventType.CASE_WITHDRAWN: ("撤回申请", "case withdrawn"),
+    AuditEventType.CASE_DUPLICATE_REVIEWED: ("核查疑似重复申请", "possible duplicate reviewed"),
     AuditEventType.CONSENT_GIVEN: ("同意落户", "consent given"),
     AuditEventType.CONSENT_WITHDRAWN: ("撤回同意", "consent withdrawn"),
     AuditEventType.DOCUMENT_UPLOADED: ("上传材料", "document uploaded"),

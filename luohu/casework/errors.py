@@ -29,6 +29,16 @@ CASE_NOT_ELIGIBLE = (
     "under the rules in force on the day of acceptance the applicant is not eligible; "
     "the case cannot be approved",
 )
+CASE_VERDICT_INVALID = (
+    "verdict_invalid",
+    "核查结论无效",
+    "the verdict is not one of the allowed values",
+)
+CASE_NOT_A_POSSIBLE_DUPLICATE = (
+    "not_a_possible_duplicate",
+    "该申请不是待核查的疑似重复申请",
+    "that application is not a possible duplicate of this one",
+)
 CASE_MEMBER_NAMES_MISMATCH = (
     "member_names_mismatch",
     "家庭成员姓名数与成员数不一致",

@@ -226,3 +226,34 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.number} {self.document_type} {self.sha256[:12]}"
+
+
+class DuplicateVerdict(models.TextChoices):
+    DUPLICATE = "duplicate", _("Same person")
+    NOT_DUPLICATE = "not_duplicate", _("Different person")
+
+
+class DuplicateReview(models.Model):
+    """重复申请核查 A clerk's verdict on two applications with the same name and birth date."""
+
+    application = models.ForeignKey(
+        SettlementApplication, on_delete=models.CASCADE, related_name="duplicate_reviews"
+    )
+    other = models.ForeignKey(SettlementApplication, on_delete=models.CASCADE, related_name="+")
+    verdict = models.CharField(max_length=16, choices=DuplicateVerdict.choices)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    reviewed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "other"], name="casework_duplicate_review_unique_pair"
+            ),
+            models.CheckConstraint(
+                name="casework_duplicate_review_not_self",
+                condition=~Q(application=models.F("other")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}~{self.other_id} {self.verdict}"

@@ -8,7 +8,7 @@ from luohu.accounts.models import User
 from luohu.accounts.roles import Role, page_allowed
 from luohu.accounts.selectors import user_county_codes
 from luohu.casework.errors import CaseNotFoundError
-from luohu.casework.models import SettlementApplication
+from luohu.casework.models import DuplicateVerdict, SettlementApplication
 from luohu.casework.workflow import OPEN_STATUSES
 
 
@@ -66,3 +66,26 @@ def application_queue_for_user(
 def application_status_counts(user: User) -> dict[str, int]:
     rows = application_list_for_user(user).values("status").annotate(n=Count("id"))
     return {row["status"]: row["n"] for row in rows}
+
+
+def application_possible_duplicates(
+    application: SettlementApplication,
+) -> QuerySet[SettlementApplication]:
+    """Open applications under another id with the same name and birth date.
+
+    A typo in an id, or a second id, would hide a duplicate from the exact
+    check; a clerk confirms or clears each match. Cleared pairs are not shown
+    again.
+    """
+    cleared = application.duplicate_reviews.filter(verdict=DuplicateVerdict.NOT_DUPLICATE).values(
+        "other"
+    )
+    return (
+        SettlementApplication.objects.filter(
+            applicant_name=application.applicant_name.strip(),
+            birth_date=application.birth_date,
+            status__in=OPEN_STATUSES,
+        )
+        .exclude(citizen_id=application.citizen_id)
+        .exclude(pk__in=cleared)
+    )

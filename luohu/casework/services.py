@@ -21,21 +21,25 @@ from luohu.casework.errors import (
     CASE_CONSENT_NOT_OPEN,
     CASE_CONSENT_REQUIRED,
     CASE_MEMBER_NAMES_MISMATCH,
+    CASE_NOT_A_POSSIBLE_DUPLICATE,
     CASE_NOT_ELIGIBLE,
     CASE_NOTE_REQUIRED,
     CASE_SUBMISSION_KEY_REUSED,
+    CASE_VERDICT_INVALID,
     CaseActionNotAllowedError,
     CaseConflictError,
 )
 from luohu.casework.models import (
     Decision,
     DecisionOutcome,
+    DuplicateReview,
+    DuplicateVerdict,
     FamilyMember,
     SettlementApplication,
     StatusChange,
 )
 from luohu.casework.registration import application_register
-from luohu.casework.selectors import application_get_for_user
+from luohu.casework.selectors import application_get_for_user, application_possible_duplicates
 from luohu.casework.workflow import OPEN_STATUSES, Action, Status, transition_for
 from luohu.common.errors import field_error
 from luohu.policy.facts import parse_facts
@@ -291,3 +295,36 @@ def _set_member_consent(user: User, number: str, position: int, *, give: bool) -
         after={"consent": give, "member": position},
     )
     return member
+
+
+@transaction.atomic
+def duplicate_review(
+    *, acting_user: User, number: str, other_number: str, verdict: str
+) -> DuplicateReview:
+    """Record whether a name-and-birth-date match is the same person."""
+    if acting_user.role != Role.CLERK:
+        raise CaseActionNotAllowedError()
+    application = application_get_for_user(acting_user, number)
+    if verdict not in DuplicateVerdict.values:
+        raise field_error("verdict", CASE_VERDICT_INVALID)
+    other = application_possible_duplicates(application).filter(number=other_number).first()
+    if other is None:
+        raise field_error("other_number", CASE_NOT_A_POSSIBLE_DUPLICATE)
+    review, _ = DuplicateReview.objects.update_or_create(
+        application=application,
+        other=other,
+        defaults={
+            "verdict": verdict,
+            "reviewed_by": acting_user,
+            "reviewed_at": timezone.now(),
+        },
+    )
+    audit_record(
+        acting_user=acting_user,
+        event_type=AuditEventType.CASE_DUPLICATE_REVIEWED,
+        obj_type="settlement_application",
+        obj_id=application.number,
+        jurisdiction_code=application.county_code,
+        after={"other": other.number, "verdict": verdict},
+    )
+    return review

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,16 +21,23 @@ from luohu.audit.events import AuditEventType
 from luohu.audit.services import audit_record
 from luohu.casework.decisions import decision_rerun
 from luohu.casework.errors import CaseworkError
+from luohu.casework.exports import applications_export
 from luohu.casework.forms import DocumentFormSet
-from luohu.casework.models import FamilyMember
+from luohu.casework.models import DuplicateVerdict, FamilyMember
 from luohu.casework.schemas import mask_name
 from luohu.casework.selectors import (
     application_get_for_user,
     application_open_duplicates,
+    application_possible_duplicates,
     application_queue_for_user,
     application_status_counts,
 )
-from luohu.casework.services import application_act, consent_give, consent_withdraw
+from luohu.casework.services import (
+    application_act,
+    consent_give,
+    consent_withdraw,
+    duplicate_review,
+)
 from luohu.casework.workflow import OPEN_STATUSES, Action, Status, actions_available
 from luohu.certificates.selectors import certificate_list_for_user
 from luohu.common.citizen_id import mask_citizen_id
@@ -125,6 +133,12 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "decisions": decisions,
             "actions": actions_available(application.status, request.user.role),  # type: ignore[union-attr]
             "duplicates": list(application_open_duplicates(application)),
+            "possible_duplicates": list(application_possible_duplicates(application)),
+            "confirmed_duplicates": list(
+                application.duplicate_reviews.filter(
+                    verdict=DuplicateVerdict.DUPLICATE
+                ).select_related("other")
+            ),
             "household": household_for_case(application.number),
             "certificate": certificate_list_for_user(request.user)  # type: ignore[arg-type]
             .filter(subject_ref=application.number)
@@ -208,3 +222,52 @@ def member_consent(request: HttpRequest, number: str, position: int) -> HttpResp
     if request.user.role == Role.APPLICANT:  # type: ignore[union-attr]
         return redirect("casework:mine")
     return redirect("casework:detail", number=number)
+
+
+@login_required
+@require_POST
+def case_duplicate_review(request: HttpRequest, number: str) -> HttpResponse:
+    """The clerk says whether a name-and-birth-date match is the same person."""
+    _require_page(request, "cases")
+    try:
+        duplicate_review(
+            acting_user=request.user,  # type: ignore[arg-type]
+            number=number,
+            other_number=request.POST.get("other", ""),
+            verdict=request.POST.get("verdict", ""),
+        )
+    except FieldError as exc:
+        for problem in exc.problems:
+            messages.error(request, f"{problem.message_zh} / {problem.message_en}")
+    except CaseworkError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        messages.error(request, f"{exc.message_zh} / {exc.message_en}")
+    return redirect("casework:detail", number=number)
+
+
+@login_required
+@require_POST
+def case_export(request: HttpRequest) -> HttpResponse:
+    """Download the queue and its statistics as .xlsx, with a recorded reason."""
+    _require_page(request, "cases")
+    status = request.POST.get("status", "")
+    try:
+        content = applications_export(
+            acting_user=request.user,  # type: ignore[arg-type]
+            status=status,
+            reason=request.POST.get("reason", ""),
+        )
+    except FieldError as exc:
+        for problem in exc.problems:
+            messages.error(request, f"{problem.message_zh} / {problem.message_en}")
+        return redirect(f"{reverse('casework:queue')}?status={status}")
+    except CaseworkError as exc:
+        raise Http404 from exc
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="luohu-cases-{stamp}.xlsx"'
+    return response

@@ -121,3 +121,59 @@ class TestApplicationSubmit:
         )
         assert single.is_priority is False
         assert single.priority_flags == []
+
+
+class TestPossibleDuplicates:
+    def test_same_name_and_birth_date_under_another_id_goes_to_the_clerk(self) -> None:
+        """A mistyped id hides nothing: the clerk sees the match and gives a verdict."""
+        from luohu.casework.models import DuplicateVerdict
+        from luohu.casework.selectors import application_possible_duplicates
+        from luohu.casework.services import duplicate_review
+
+        applicant = persona("applicant_zhao")
+        first = submitted(applicant)
+        other_id = make_citizen_id("410526", dt.date(1988, 5, 6), 33)
+        second = submitted(applicant, facts={"citizen_id": other_id})
+        assert list(application_possible_duplicates(second)) == [first]
+        assert list(application_open_duplicates(second)) == []
+
+        clerk = persona("clerk_li_huaxian")
+        duplicate_review(
+            acting_user=clerk,
+            number=second.number,
+            other_number=first.number,
+            verdict=DuplicateVerdict.NOT_DUPLICATE,
+        )
+        assert list(application_possible_duplicates(second)) == []
+        entry = AuditEntry.objects.get(event_type=AuditEventType.CASE_DUPLICATE_REVIEWED)
+        assert entry.after == {"other": first.number, "verdict": "not_duplicate"}
+
+    def test_only_a_clerk_gives_a_verdict_and_only_on_a_real_match(self) -> None:
+        from luohu.casework.errors import CASE_NOT_A_POSSIBLE_DUPLICATE
+        from luohu.casework.services import duplicate_review
+
+        applicant = persona("applicant_zhao")
+        first = submitted(applicant)
+        second = submitted(
+            applicant, facts={"citizen_id": make_citizen_id("410526", dt.date(1988, 5, 6), 33)}
+        )
+        with pytest.raises(CaseActionNotAllowedError):
+            duplicate_review(
+                acting_user=applicant,
+                number=second.number,
+                other_number=first.number,
+                verdict="duplicate",
+            )
+        unrelated = submitted(
+            applicant,
+            facts={"citizen_id": make_citizen_id("410526", dt.date(1970, 1, 2), 15)},
+            applicant_name="孙无关",
+        )
+        with pytest.raises(FieldError) as caught:
+            duplicate_review(
+                acting_user=persona("clerk_li_huaxian"),
+                number=second.number,
+                other_number=unrelated.number,
+                verdict="duplicate",
+            )
+        assert caught.value.problems[0].code == CASE_NOT_A_POSSIBLE_DUPLICATE[0]
