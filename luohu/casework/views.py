@@ -39,6 +39,7 @@ from luohu.casework.services import (
     duplicate_review,
 )
 from luohu.casework.workflow import OPEN_STATUSES, Action, Status, actions_available
+from luohu.certificates.models import RevocationReason
 from luohu.certificates.selectors import certificate_list_for_user
 from luohu.common.citizen_id import mask_citizen_id
 from luohu.common.errors import FieldError
@@ -122,6 +123,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "casework/detail.html",
         {
             "comparison": comparison,
+            "revocation_reasons": RevocationReason.choices,
             "application": application,
             "name": application.applicant_name if unmask else mask_name(application.applicant_name),
             "citizen_id": application.citizen_id

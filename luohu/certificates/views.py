@@ -5,16 +5,19 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from luohu.audit.events import AuditEventType
 from luohu.audit.services import audit_record
+from luohu.certificates.errors import CertificateActionNotAllowedError
 from luohu.certificates.models import Certificate
 from luohu.certificates.pdf import certificate_pdf_render
 from luohu.certificates.selectors import (
@@ -25,7 +28,8 @@ from luohu.certificates.selectors import (
     certificate_status,
     certificate_verify_url,
 )
-from luohu.certificates.services import certificate_record_verification
+from luohu.certificates.services import certificate_record_verification, certificate_revoke
+from luohu.common.errors import FieldError
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -99,3 +103,30 @@ def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{certificate.number}.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def certificate_revoke_view(request: HttpRequest, number: str) -> HttpResponse:
+    """撤销 A clerk of the issuing county revokes a document, with the reason category."""
+    try:
+        certificate = certificate_get_for_user(request.user, number)  # type: ignore[arg-type]
+    except CertificateNotFoundError as exc:
+        raise Http404 from exc
+    try:
+        certificate_revoke(
+            acting_user=request.user,  # type: ignore[arg-type]
+            certificate=certificate,
+            reason=request.POST.get("reason", ""),
+            note=request.POST.get("note", ""),
+        )
+    except FieldError as exc:
+        for problem in exc.problems:
+            messages.error(request, f"{problem.message_zh} / {problem.message_en}")
+    except CertificateActionNotAllowedError as exc:
+        raise Http404 from exc
+    target = request.POST.get("next", "")
+    # Only a path on this site: an outside address here would be an open redirect.
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return redirect(target)

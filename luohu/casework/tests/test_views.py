@@ -105,3 +105,52 @@ def test_case_page_compares_a_decision_with_todays_rules(client: Client) -> None
     html = client.get(f"/cases/{application.number}/?compare=1").content.decode()
     assert 'data-reproduced="true"' in html
     assert "data-difference" not in html
+
+
+def test_clerk_revokes_the_notice_and_the_public_page_says_so(client: Client) -> None:
+    """A revoked notice stays verifiable and shows it no longer stands."""
+    from luohu.casework.services import application_act
+    from luohu.casework.workflow import Action
+    from luohu.certificates.models import Certificate
+
+    clerk = persona("clerk_li_huaxian")
+    application = submitted(persona("applicant_zhao"))
+    version = 1
+    for action in (Action.ACCEPT, Action.APPROVE, Action.REGISTER):
+        version = application_act(
+            acting_user=clerk, number=application.number, action=action, expected_version=version
+        ).version
+    notice = Certificate.objects.get(subject_ref=application.number)
+    client.force_login(clerk)
+    assert "data-revoke" in client.get(f"/cases/{application.number}/").content.decode()
+    response = client.post(
+        f"/verify/revoke/{notice.number}/",
+        {"reason": "issued_in_error", "next": "https://evil.example/"},
+    )
+    assert response["Location"] == "/"
+    notice.refresh_from_db()
+    assert notice.revoked_at is not None
+    client.logout()
+    public = client.get(f"/verify/{notice.token}/").content.decode()
+    assert "verdict revoked" in public
+    assert "撤销日期" in public
+
+
+def test_other_county_clerk_cannot_revoke(client: Client) -> None:
+    from luohu.casework.services import application_act
+    from luohu.casework.workflow import Action
+    from luohu.certificates.models import Certificate
+
+    clerk = persona("clerk_li_huaxian")
+    application = submitted(persona("applicant_zhao"))
+    version = 1
+    for action in (Action.ACCEPT, Action.APPROVE, Action.REGISTER):
+        version = application_act(
+            acting_user=clerk, number=application.number, action=action, expected_version=version
+        ).version
+    notice = Certificate.objects.get(subject_ref=application.number)
+    client.force_login(persona("clerk_wang_linzhou"))
+    response = client.post(f"/verify/revoke/{notice.number}/", {"reason": "issued_in_error"})
+    assert response.status_code == 404
+    notice.refresh_from_db()
+    assert notice.revoked_at is None
