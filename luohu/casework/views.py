@@ -6,11 +6,15 @@ role may do on a case comes from the workflow table, never from the template.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,11 +23,12 @@ from django.views.decorators.http import require_GET, require_POST
 from luohu.accounts.roles import Role, page_allowed
 from luohu.audit.events import AuditEventType
 from luohu.audit.services import audit_record
-from luohu.casework.decisions import decision_rerun
+from luohu.casework.decisions import case_facts, decision_rerun, facts_evaluate
+from luohu.casework.documents import document_types
 from luohu.casework.errors import CaseworkError
 from luohu.casework.exports import applications_export
 from luohu.casework.forms import DocumentFormSet
-from luohu.casework.models import DuplicateVerdict, FamilyMember
+from luohu.casework.models import DuplicateVerdict, FamilyMember, SettlementApplication
 from luohu.casework.schemas import mask_name
 from luohu.casework.selectors import (
     application_get_for_user,
@@ -105,15 +110,19 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             reason=reason,
         )
     show = (lambda v: v) if unmask else None
+    decisions = list(application.decisions.select_related("decided_by"))
+    # The engine's view today, member by member, with consent as it stands.
+    current = facts_evaluate(case_facts(application, as_of=timezone.localdate()), trace=False)
+    member_outcomes = {m["index"]: m for m in current["family_members"]}
     members = [
         {
             "member": m,
+            "outcome": member_outcomes.get(m.position),
             "name": m.name if show else mask_name(m.name),
             "citizen_id": m.citizen_id if show else mask_citizen_id(m.citizen_id),
         }
         for m in application.members.all()
     ]
-    decisions = list(application.decisions.select_related("decided_by"))
     comparison = None
     if request.GET.get("compare") and decisions:
         # Appeals: the latest decision under its own day's rules and today's.
@@ -123,6 +132,9 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "casework/detail.html",
         {
             "comparison": comparison,
+            "current": current,
+            "fact_rows": _fact_rows(application.facts, show_ids=unmask),
+            "documents": _documents_with_labels(application),
             "revocation_reasons": RevocationReason.choices,
             "application": application,
             "name": application.applicant_name if unmask else mask_name(application.applicant_name),
@@ -148,6 +160,57 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             .first(),
         },
     )
+
+
+def _documents_with_labels(application: SettlementApplication) -> list[dict[str, Any]]:
+    labels = {t.code: f"{t.zh} {t.en}".strip() for t in document_types(timezone.localdate())}
+    return [
+        {"document": d, "label": labels.get(d.document_type, d.document_type)}
+        for d in application.documents.all()
+    ]
+
+
+def _fact_rows(facts: dict[str, Any], *, show_ids: bool, prefix: str = "") -> list[tuple[str, Any]]:
+    """Flatten the submitted facts into (path, value) rows; ids masked unless shown in full."""
+    rows: list[tuple[str, Any]] = []
+    for key, value in facts.items():
+        path = f"{prefix}{key}"
+        if key == "family_members":
+            continue  # shown in the members table
+        if isinstance(value, dict):
+            rows.extend(_fact_rows(value, show_ids=show_ids, prefix=f"{path}."))
+        elif key == "citizen_id" and value and not show_ids:
+            rows.append((path, mask_citizen_id(str(value))))
+        else:
+            rows.append((path, value))
+    return rows
+
+
+@login_required
+@require_GET
+def case_document(request: HttpRequest, number: str, document_id: int) -> FileResponse:
+    """One handed-in file, for the clerk; the view is recorded."""
+    _require_page(request, "cases")
+    try:
+        application = application_get_for_user(request.user, number)  # type: ignore[arg-type]
+    except CaseworkError as exc:
+        raise Http404 from exc
+    document = application.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    with transaction.atomic():
+        audit_record(
+            acting_user=request.user,
+            event_type=AuditEventType.PERSONAL_DATA_VIEWED,
+            obj_type="casework.document",
+            obj_id=document.pk,
+            jurisdiction_code=application.county_code,
+            after={"application": application.number, "document_type": document.document_type},
+        )
+    path = Path(settings.MEDIA_ROOT) / document.stored_path
+    if not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), content_type=document.content_type)
 
 
 @login_required

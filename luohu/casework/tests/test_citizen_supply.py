@@ -122,3 +122,27 @@ def test_another_applicant_cannot_touch_the_consent(client: Client) -> None:
     )
     assert response.status_code == 404
     assert application.members.get(position=0).consent_withdrawn_at is None
+
+
+def test_clerk_sees_the_handed_in_file_and_the_view_is_recorded(client: Client) -> None:
+    application = waiting_for_materials()
+    client.force_login(persona("applicant_zhao"))
+    client.post(
+        f"/my/applications/{application.number}/supply",
+        supply_post(application, PDF, "contract.pdf"),
+    )
+    document = application.documents.get()
+    client.force_login(persona("clerk_li_huaxian"))
+    page = client.get(f"/cases/{application.number}/").content.decode()
+    assert 'data-document="residence_proof"' in page
+    assert 'data-member-outcome="admitted"' in page
+    response = client.get(f"/cases/{application.number}/documents/{document.pk}")
+    assert b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]
+    assert (
+        AuditEntry.objects.filter(
+            event_type=AuditEventType.PERSONAL_DATA_VIEWED, object_type="casework.document"
+        ).count()
+        == 1
+    )
+    client.force_login(persona("clerk_wang_linzhou"))
+    assert client.get(f"/cases/{application.number}/documents/{document.pk}").status_code == 404
