@@ -28,7 +28,12 @@ from luohu.casework.documents import document_types
 from luohu.casework.errors import CaseworkError
 from luohu.casework.exports import applications_export
 from luohu.casework.forms import DocumentFormSet
-from luohu.casework.models import DuplicateVerdict, FamilyMember, SettlementApplication
+from luohu.casework.models import (
+    DuplicateVerdict,
+    FamilyMember,
+    RequestType,
+    SettlementApplication,
+)
 from luohu.casework.schemas import mask_name
 from luohu.casework.selectors import (
     application_get_for_user,
@@ -67,7 +72,13 @@ def case_queue(request: HttpRequest) -> HttpResponse:
     if status not in Status.values:
         status = Status.SUBMITTED
     query = request.GET.get("q", "").strip()
+    request_type = request.GET.get("request", "")
+    priority_only = request.GET.get("priority") == "1"
     queue = application_queue_for_user(request.user, status=status, query=query)  # type: ignore[arg-type]
+    if request_type in RequestType.values:
+        queue = queue.filter(request_type=request_type)
+    if priority_only:
+        queue = queue.filter(is_priority=True)
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = application_status_counts(request.user)  # type: ignore[arg-type]
     tabs = [(s, s.label, counts.get(s.value, 0)) for s in Status]
@@ -82,7 +93,16 @@ def case_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "casework/queue.html",
-        {"tabs": tabs, "status": status, "rows": rows, "page": page, "query": query},
+        {
+            "tabs": tabs,
+            "status": status,
+            "rows": rows,
+            "page": page,
+            "query": query,
+            "request_types": RequestType.choices,
+            "request_type": request_type,
+            "priority_only": priority_only,
+        },
     )
 
 

@@ -154,3 +154,10 @@ def test_other_county_clerk_cannot_revoke(client: Client) -> None:
     assert response.status_code == 404
     notice.refresh_from_db()
     assert notice.revoked_at is None
+
+
+def test_queue_filters_by_request_type_and_priority(client: Client) -> None:
+    application = submitted(persona("applicant_zhao"))
+    client.force_login(persona("clerk_li_huaxian"))
+    assert application.number in client.get("/cases/?request=settle&priority=1").content.decode()
+    assert application.number not in client.get("/cases/?request=student_move_in").content.decode()
