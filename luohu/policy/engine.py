@@ -489,21 +489,26 @@ class Engine:
         graph = self._graph
         missing: set[str] = set()
 
-        def walk(node: str, values: dict[str, Any]) -> None:
+        def walk(node: str, values: dict[str, Any], member_index: int | None) -> None:
             if values.get(node) is not None:
                 return
+            if node in MEMBER_SCHEMA and member_index is not None:
+                # Name the member: "family_members[2].consent", not "[]".
+                missing.add(fact_path(node).replace("[]", f"[{member_index}]"))
+                return
             if node in PERSON_SCHEMA or node in MEMBER_SCHEMA:
-                missing.add(node)
+                missing.add(fact_path(node))
                 return
             for dep in graph.get(node, []):
-                walk(dep, values)
+                walk(dep, values, member_index)
 
         for node in ["is_eligible", *PRIORITY_FLAGS]:
-            walk(node, row)
+            walk(node, row, None)
         for member in members:
-            walk("member_admitted", member)
+            # A member rule also reads person facts: look them up in the row.
+            walk("member_admitted", {**row, **member}, member["member_index"])
         if missing:
-            problems = [FieldProblem(fact_path(c), *MISSING_FACT) for c in sorted(missing)]
+            problems = [FieldProblem(path, *MISSING_FACT) for path in sorted(missing)]
             raise MissingFacts(problems)
 
     def _format_values(self, row: Mapping[str, Any]) -> dict[str, Any]:
