@@ -33,6 +33,7 @@ from luohu.casework.documents import (
     materials_supply,
 )
 from luohu.casework.errors import CaseworkError
+from luohu.casework.feedback import refusals_as_messages
 from luohu.casework.forms import (
     ApplyForm,
     ApplyMemberFormSet,
@@ -401,18 +402,11 @@ def supply(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, FORM_DAMAGED)
         return redirect("casework:mine")
     uploads, _forms = _uploads(documents)
-    try:
+    with refusals_as_messages(request):
         materials_supply(
             acting_user=request.user,  # type: ignore[arg-type]
             number=number,
             expected_version=expected_version,
             uploads=uploads,
         )
-    except FieldError as exc:
-        for problem in exc.problems:
-            messages.error(request, f"{problem.message_zh} / {problem.message_en}")
-    except CaseworkError as exc:
-        if exc.status == 404:
-            raise Http404 from exc
-        messages.error(request, f"{exc.message_zh} / {exc.message_en}")
     return redirect("casework:mine")

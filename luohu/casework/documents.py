@@ -16,7 +16,8 @@ import datetime as dt
 import hashlib
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -184,6 +185,22 @@ def _store(file: UploadedFile, ext: str, created: list[Path]) -> tuple[str, str,
     return relative, sha256, size
 
 
+@contextmanager
+def _files_removed_on_failure() -> Iterator[list[Path]]:
+    """Yield a list to record written files in; delete them all if the block fails.
+
+    Entered before the transaction, so a rollback (the block raising) also
+    removes every file the transaction would have pointed at.
+    """
+    created: list[Path] = []
+    try:
+        yield created
+    except BaseException:
+        for path in created:
+            path.unlink(missing_ok=True)
+        raise
+
+
 def _documents_store(
     *,
     acting_user: User,
@@ -238,23 +255,17 @@ def application_submit_with_documents(
     content_types = documents_check(
         uploads, on=timezone.localdate(), members=len(data.member_names)
     )
-    created: list[Path] = []
-    try:
-        with transaction.atomic():
-            application, new = application_submit(acting_user=acting_user, data=data)
-            if not new:
-                return application, False
-            _documents_store(
-                acting_user=acting_user,
-                application=application,
-                uploads=uploads,
-                content_types=content_types,
-                created=created,
-            )
-    except BaseException:
-        for path in created:
-            path.unlink(missing_ok=True)
-        raise
+    with _files_removed_on_failure() as created, transaction.atomic():
+        application, new = application_submit(acting_user=acting_user, data=data)
+        if not new:
+            return application, False
+        _documents_store(
+            acting_user=acting_user,
+            application=application,
+            uploads=uploads,
+            content_types=content_types,
+            created=created,
+        )
     return application, True
 
 
@@ -274,24 +285,18 @@ def materials_supply(
     content_types = documents_check(
         uploads, on=timezone.localdate(), members=application.members.count()
     )
-    created: list[Path] = []
-    try:
-        with transaction.atomic():
-            application = application_act(
-                acting_user=acting_user,
-                number=number,
-                action=Action.SUPPLY_MATERIALS,
-                expected_version=expected_version,
-            )
-            _documents_store(
-                acting_user=acting_user,
-                application=application,
-                uploads=uploads,
-                content_types=content_types,
-                created=created,
-            )
-    except BaseException:
-        for path in created:
-            path.unlink(missing_ok=True)
-        raise
+    with _files_removed_on_failure() as created, transaction.atomic():
+        application = application_act(
+            acting_user=acting_user,
+            number=number,
+            action=Action.SUPPLY_MATERIALS,
+            expected_version=expected_version,
+        )
+        _documents_store(
+            acting_user=acting_user,
+            application=application,
+            uploads=uploads,
+            content_types=content_types,
+            created=created,
+        )
     return application

@@ -28,6 +28,7 @@ from luohu.casework.errors import (
     CASE_VERDICT_INVALID,
     CaseActionNotAllowedError,
     CaseConflictError,
+    CaseNotFoundError,
 )
 from luohu.casework.models import (
     Decision,
@@ -277,7 +278,9 @@ def _set_member_consent(user: User, number: str, position: int, *, give: bool) -
         raise CaseActionNotAllowedError()
     if application.status not in OPEN_STATUSES:
         raise field_error("consent", CASE_CONSENT_NOT_OPEN)
-    member = application.members.select_for_update().get(position=position)
+    member = application.members.select_for_update().filter(position=position).first()
+    if member is None:
+        raise CaseNotFoundError()
     now = timezone.now()
     before = {"consent": member.consent_given_at is not None and not member.consent_withdrawn_at}
     if give:

@@ -27,10 +27,10 @@ from luohu.casework.decisions import case_facts, decision_rerun, facts_evaluate
 from luohu.casework.documents import document_types
 from luohu.casework.errors import CaseworkError
 from luohu.casework.exports import applications_export
+from luohu.casework.feedback import refusals_as_messages
 from luohu.casework.forms import DocumentFormSet
 from luohu.casework.models import (
     DuplicateVerdict,
-    FamilyMember,
     RequestType,
     SettlementApplication,
 )
@@ -243,7 +243,7 @@ def case_act(request: HttpRequest, number: str) -> HttpResponse:
         expected_version = int(request.POST.get("expected_version", ""))
     except ValueError as exc:
         raise Http404 from exc
-    try:
+    with refusals_as_messages(request):
         application_act(
             acting_user=request.user,  # type: ignore[arg-type]
             number=number,
@@ -251,13 +251,6 @@ def case_act(request: HttpRequest, number: str) -> HttpResponse:
             expected_version=expected_version,
             note=request.POST.get("note", ""),
         )
-    except FieldError as exc:
-        for problem in exc.problems:
-            messages.error(request, f"{problem.message_zh} / {problem.message_en}")
-    except CaseworkError as exc:
-        if exc.status == 404:
-            raise Http404 from exc
-        messages.error(request, f"{exc.message_zh} / {exc.message_en}")
     if is_applicant:
         return redirect("casework:mine")
     return redirect("casework:detail", number=number)
@@ -293,17 +286,8 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 def member_consent(request: HttpRequest, number: str, position: int) -> HttpResponse:
     """本人意愿 Record or withdraw a family member's own consent (1.2.d)."""
     change = consent_give if request.POST.get("consent") == "give" else consent_withdraw
-    try:
+    with refusals_as_messages(request):
         change(acting_user=request.user, number=number, position=position)  # type: ignore[arg-type]
-    except FieldError as exc:
-        for problem in exc.problems:
-            messages.error(request, f"{problem.message_zh} / {problem.message_en}")
-    except CaseworkError as exc:
-        if exc.status == 404:
-            raise Http404 from exc
-        messages.error(request, f"{exc.message_zh} / {exc.message_en}")
-    except FamilyMember.DoesNotExist as exc:
-        raise Http404 from exc
     if request.user.role == Role.APPLICANT:  # type: ignore[union-attr]
         return redirect("casework:mine")
     return redirect("casework:detail", number=number)
@@ -314,20 +298,13 @@ def member_consent(request: HttpRequest, number: str, position: int) -> HttpResp
 def case_duplicate_review(request: HttpRequest, number: str) -> HttpResponse:
     """The clerk says whether a name-and-birth-date match is the same person."""
     _require_page(request, "cases")
-    try:
+    with refusals_as_messages(request):
         duplicate_review(
             acting_user=request.user,  # type: ignore[arg-type]
             number=number,
             other_number=request.POST.get("other", ""),
             verdict=request.POST.get("verdict", ""),
         )
-    except FieldError as exc:
-        for problem in exc.problems:
-            messages.error(request, f"{problem.message_zh} / {problem.message_en}")
-    except CaseworkError as exc:
-        if exc.status == 404:
-            raise Http404 from exc
-        messages.error(request, f"{exc.message_zh} / {exc.message_en}")
     return redirect("casework:detail", number=number)
 
 
