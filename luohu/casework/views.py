@@ -129,7 +129,6 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             jurisdiction_code=application.county_code,
             reason=reason,
         )
-    show = (lambda v: v) if unmask else None
     decisions = list(application.decisions.select_related("decided_by"))
     # The engine's view today, member by member, with consent as it stands.
     current = facts_evaluate(case_facts(application, as_of=timezone.localdate()), trace=False)
@@ -138,8 +137,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         {
             "member": m,
             "outcome": member_outcomes.get(m.position),
-            "name": m.name if show else mask_name(m.name),
-            "citizen_id": m.citizen_id if show else mask_citizen_id(m.citizen_id),
+            "name": m.name if unmask else mask_name(m.name),
+            "citizen_id": m.citizen_id if unmask else mask_citizen_id(m.citizen_id),
         }
         for m in application.members.all()
     ]
