@@ -23,7 +23,7 @@ from stdnum import numdb
 from luohu.casework.documents import document_types
 from luohu.casework.models import Relation
 from luohu.common.errors import FieldProblem
-from luohu.registry.selectors import division_children, division_counties, division_kind
+from luohu.registry.selectors import division_children, division_counties, division_kinds
 
 # GB/T 2260 province-level codes of the mainland, whose people hold a hukou.
 PROVINCE_PREFIXES = (
@@ -92,13 +92,6 @@ def place_choices(on: dt.date, *, with_destination: bool) -> list[Any]:
     return choices
 
 
-def _kind_words(code: str, on: dt.date) -> Promise:
-    try:
-        return KIND_WORDS[division_kind(code, on)]
-    except Exception:  # noqa: BLE001 - an unknown kind is shown, not guessed
-        return KIND_UNKNOWN
-
-
 def destination_choices(on: dt.date) -> tuple[list[Any], list[Any], dict[str, str]]:
     """County choices, township choices grouped by county, and each township's county."""
     counties: list[Any] = [("", "—")]
@@ -109,10 +102,14 @@ def destination_choices(on: dt.date) -> tuple[list[Any], list[Any], dict[str, st
             continue
         counties.append((county.code, county.name))
         group = []
+        # One look-up of every kind per county: a kind the reference cannot
+        # settle is shown as not recorded, not guessed.
+        kinds = division_kinds(county.code, on)
         for township in division_children(county.code, on):
             if not township.code:
                 continue
-            group.append((township.code, f"{township.name} · {_kind_words(township.code, on)}"))
+            words = KIND_WORDS[kinds[township.code]] if township.code in kinds else KIND_UNKNOWN
+            group.append((township.code, f"{township.name} · {words}"))
             county_of[township.code] = county.code
         townships.append((county.name, group))
     return counties, townships, county_of

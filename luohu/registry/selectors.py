@@ -7,11 +7,12 @@ Every selector takes the date ``on``: a version answers for dates in
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from enum import StrEnum
 
 from django.db.models import F, Q, QuerySet
 
-from luohu.common.errors import field_error
+from luohu.common.errors import FieldError, field_error
 from luohu.registry.models import COUNTY_LEVELS, TOWNSHIP_LEVELS, Division, DivisionLevel
 
 CITY_CODE = "410500"
@@ -180,6 +181,38 @@ def division_kind(code: str, on: dt.date) -> str:
     ``township``; the rule is set out in docs/divisions.md.
     """
     division, county = _township(code, on)
+    return _kind(
+        division,
+        county,
+        has_subdistricts=lambda: (
+            division_list(on=on, parent_code=county.code)
+            .filter(level=DivisionLevel.SUBDISTRICT)
+            .exists()
+        ),
+    )
+
+
+def division_kinds(county_code: str, on: dt.date) -> dict[str, str]:
+    """Return the kind of every township-level division of a county, in two queries.
+
+    The same rule as ``division_kind``; a division whose kind the reference
+    cannot settle (a town whose seat status is unknown) is left out.
+    """
+    county = _county(county_code, on)
+    children = [c for c in division_list(on=on, parent_code=county.code) if c.code]
+    has_subdistricts = any(c.level == DivisionLevel.SUBDISTRICT for c in children)
+    kinds: dict[str, str] = {}
+    for child in children:
+        if child.level not in TOWNSHIP_LEVELS:
+            continue
+        try:
+            kinds[str(child.code)] = _kind(child, county, has_subdistricts=lambda: has_subdistricts)
+        except FieldError:
+            continue
+    return kinds
+
+
+def _kind(division: Division, county: Division, *, has_subdistricts: Callable[[], bool]) -> str:
     match division.level:
         case DivisionLevel.TOWN:
             if division.is_county_seat is True:
@@ -189,11 +222,7 @@ def division_kind(code: str, on: dt.date) -> str:
             # Seat not recorded. Where the county has subdistricts the seat's
             # urban area is organised as subdistricts (滑县, 内黄县 after 2022),
             # so a town there is not the seat.
-            if (
-                division_list(on=on, parent_code=county.code)
-                .filter(level=DivisionLevel.SUBDISTRICT)
-                .exists()
-            ):
+            if has_subdistricts():
                 return DivisionKind.ESTABLISHED_TOWN.value
             raise field_error("division_code", DIVISION_SEAT_UNKNOWN)
         case DivisionLevel.TOWNSHIP:

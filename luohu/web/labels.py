@@ -19,3 +19,7 @@ URBAN_CLASS_LABELS: dict[str, tuple[str, str]] = {
     UrbanClass.MIXED: (UrbanClass.MIXED, "镇区城镇、村庄乡村 centre urban, villages rural"),
     UrbanClass.RURAL: (UrbanClass.RURAL, "乡村 rural"),
 }
+
+# A town whose seat status the reference does not record, in a county
+# without subdistricts: shown as such rather than guessed.
+KIND_NOT_RECORDED: tuple[str, str] = ("not_recorded", "未记载 not recorded")

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from luohu.accounts.roles import ROLE_SCOPE, Role, Scope, page_allowed
 from luohu.accounts.selectors import user_can_reach_county, user_county_codes
 from luohu.registry import selectors as divisions
-from luohu.web.labels import KIND_LABELS, URBAN_CLASS_LABELS
+from luohu.web.labels import KIND_LABELS, KIND_NOT_RECORDED, URBAN_CLASS_LABELS
 
 
 def _require_page(request: HttpRequest, key: str) -> None:
@@ -65,10 +65,11 @@ def division_county(request: HttpRequest, county_code: str) -> HttpResponse:
     county = divisions.division_counties_by_code(today).get(county_code)
     if county is None:
         raise Http404
+    kinds = divisions.division_kinds(county_code, today)
     rows = [
         (
             division,
-            KIND_LABELS[divisions.division_kind(str(division.code), today)],
+            KIND_LABELS.get(kinds.get(str(division.code), ""), KIND_NOT_RECORDED),
             URBAN_CLASS_LABELS[divisions.division_urban_class(str(division.code), today)],
         )
         for division in divisions.division_children(county_code, today)

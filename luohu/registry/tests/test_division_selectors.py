@@ -292,3 +292,26 @@ class TestDivisionLists:
             "township": 6,
             "other_township_level": 0,
         }
+
+
+@pytest.mark.parametrize("on", [dt.date(2019, 1, 1), dt.date(2024, 1, 1)])
+def test_bulk_kinds_agree_with_one_by_one(reference_divisions: None, on: dt.date) -> None:
+    """division_kinds gives, county by county, exactly what division_kind gives."""
+    from luohu.registry.selectors import (
+        division_children,
+        division_counties,
+        division_kind,
+        division_kinds,
+    )
+
+    for county in division_counties(on):
+        bulk = division_kinds(str(county.code), on)
+        for child in division_children(str(county.code), on):
+            if not child.code:
+                continue
+            try:
+                one = division_kind(child.code, on)
+            except FieldError:
+                assert child.code not in bulk
+                continue
+            assert bulk[child.code] == one, (county.code, child.code)
