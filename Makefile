@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help demo test lint typecheck bench install system-deps messages test-sqlite test-postgres pg-up policy-test clean
+.PHONY: help demo test lint typecheck bench install vendor system-deps messages test-sqlite test-postgres pg-up policy-test clean
 
 help: ## List the documented targets
 	@grep -E '^[a-z][a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -21,7 +21,18 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,spark]"
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install luohu with its pinned dependencies
+ECHARTS := luohu/monitoring/static/vendor/echarts/echarts.min.js
+
+# Apache ECharts for the dashboards, from the pinned package-lock.json and
+# served from luohu's own static files (no CDN); the copy is not committed.
+$(ECHARTS): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	mkdir -p $(dir $(ECHARTS))
+	cp node_modules/echarts/dist/echarts.min.js $(ECHARTS)
+
+vendor: $(ECHARTS) ## Install the browser libraries (ECharts) with npm ci into static files
+
+install: $(STAMP) $(ECHARTS) ## Create .venv and install luohu with its pinned dependencies
 
 system-deps: ## Install Chromium, its driver, CJK fonts, Pango, gettext and Java when missing (Debian)
 	@missing=""; \
@@ -44,6 +55,8 @@ demo: install system-deps messages ## Set up and serve the platform with demo ac
 	$(LUOHU) migrate --noinput
 	$(LUOHU) load_divisions
 	$(LUOHU) population generate --out var/population --no-progress
+	$(LUOHU) population load-registry --sample 300 --source var/population
+	for year in 2015 2016 2017 2018 2019 2020; do $(LUOHU) indicators --year $$year --source var/population --save || exit 1; done
 	LUOHU_DEMO=1 $(LUOHU) demo_accounts
 	LUOHU_DEMO=1 $(LUOHU) demo_cases
 	LUOHU_DEMO=1 $(LUOHU) runserver 127.0.0.1:8000

@@ -7,7 +7,13 @@
 Prints wall time, peak resident memory (this process) and the calibration
 check against the census: county residents exact, urban rate within 0.1
 point, hukou-elsewhere shares within 0.5 point, hukou population and its
-assumed urban share. Exits 1 when a check fails.
+assumed urban share (both before the plan's settlements). Exits 1 when a
+check fails.
+
+The plan's yearly settlements (policy engine x willingness) are applied,
+with destination kinds read from the registry of the development settings
+(``luohu migrate`` and ``luohu load_divisions`` first; ``LUOHU_VAR_DIR``
+picks the database); ``--no-settlements`` leaves them out.
 """
 
 from __future__ import annotations
@@ -92,11 +98,17 @@ def check_year(path: Path, year: int, scale: float, figures: pl.DataFrame) -> li
             census = cal.figure(figures, year, county.code, "resident_population_census").value
             if got[county.code]["residents"] != census:
                 failures.append(f"{county.code} residents differ from the census row")
-    hukou = (
-        frame.filter(pl.col("hukou_in_city"))
-        .select(pl.len(), pl.col("hukou_urban").mean())
-        .collect()
+    # The hukou each person held before the plan's settlements.
+    settled = pl.col("settled_on").is_not_null()
+    before = frame.select(
+        in_city=pl.when(settled)
+        .then(pl.col("previous_hukou_in_city"))
+        .otherwise(pl.col("hukou_in_city")),
+        urban=pl.when(settled)
+        .then(pl.col("previous_hukou_urban"))
+        .otherwise(pl.col("hukou_urban")),
     )
+    hukou = before.filter(pl.col("in_city")).select(pl.len(), pl.col("urban").mean()).collect()
     if hukou.item(0, 0) != targets.hukou_population:
         failures.append(f"{year} hukou population {hukou.item(0, 0)} != {targets.hukou_population}")
     assumed = load_params().value("hukou_urban_share_before_settlement")
@@ -113,7 +125,17 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=None, help="default: a temporary directory")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--progress", action="store_true")
+    parser.add_argument("--no-settlements", action="store_true")
     args = parser.parse_args()
+    kinds = None
+    if not args.no_settlements:
+        from luohu.analytics.population.kinds import registry_destination_kinds
+        from luohu.common.errors import FieldError
+
+        try:
+            kinds = registry_destination_kinds()
+        except FieldError as exc:
+            print(f"{exc}\n-> generating without settlements (as --no-settlements)")
     years = cli.parse_years(args.years)
     with tempfile.TemporaryDirectory(prefix="population-bench-") as tmp:
         out = args.out or Path(tmp)
@@ -128,6 +150,7 @@ def main() -> int:
             years=years,
             progress=args.progress,
             workers=args.workers,
+            destination_kinds=kinds,
         )
         wall = time.perf_counter() - started
         sampler.stop()

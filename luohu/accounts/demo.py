@@ -24,5 +24,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("ndrc_chen", Role.CITY_NDRC, "", "陈发改"),
     DemoAccount("stats_sun", Role.STATISTICS, "", "孙统计"),
     DemoAccount("auditor_zhou", Role.AUDITOR, "", "周审计"),
-    DemoAccount("admin_wu", Role.ADMIN, "", "吴管理"),
+    # 三员分立: system administrator, security administrator, auditor (above).
+    DemoAccount("admin_wu", Role.SYSTEM_ADMIN, "", "吴系统管理"),
+    DemoAccount("security_xu", Role.SECURITY_ADMIN, "", "许安全管理"),
 )

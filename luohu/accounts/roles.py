@@ -23,7 +23,10 @@ class Role(models.TextChoices):
     CITY_NDRC = "city_ndrc", _("City development and reform commission")
     STATISTICS = "statistics", _("Statistics bureau")
     AUDITOR = "auditor", _("Auditor")
-    ADMIN = "admin", _("Administrator")
+    # 三员分立 (等保 2.0 8.1.4.2 d): the administrator's power is split in three,
+    # and no account ever holds two of them (accounts.models.User, SEPARATED_ROLES).
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
 
 
 class Scope(models.TextChoices):
@@ -39,8 +42,15 @@ ROLE_SCOPE: dict[str, str] = {
     Role.CITY_NDRC: Scope.CITY,
     Role.STATISTICS: Scope.CITY,
     Role.AUDITOR: Scope.CITY,
-    Role.ADMIN: Scope.CITY,
+    Role.SYSTEM_ADMIN: Scope.CITY,
+    Role.SECURITY_ADMIN: Scope.CITY,
 }
+
+# The three duties of 三员分立: system administration (accounts, reference data,
+# no case data, no audit reading), security administration (roles, unlocks,
+# second-factor resets, no case data) and audit (reads the trail, changes
+# nothing). One account holds at most one of them in its whole life.
+SEPARATED_ROLES: frozenset[str] = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
 
 
 @dataclass(frozen=True)
@@ -56,19 +66,55 @@ _API_DOCS = NavItem("api_docs", "api-1:openapi-view", _("API"))
 _AUDIT = NavItem("audit", "audit:entries", _("Audit trail"))
 _CASES = NavItem("cases", "casework:queue", _("Workbench"))
 _MY_APPLICATIONS = NavItem("my_applications", "casework:mine", _("My applications"))
+_RECORD_VIEWS = NavItem("record_views", "citizen:record_views", _("Who viewed my records"))
 _SELF_CHECK = NavItem("self_check", "citizen:self_check", _("Self-check"))
 _APPLY = NavItem("apply", "citizen:apply", _("Apply"))
+_ADMIN_SITE = NavItem("admin_site", "admin:index", _("Accounts and reference data"))
+_SECURITY = NavItem("security", "security:users", _("Security administration"))
+_DASHBOARD = NavItem("dashboard", "monitoring:overview", _("Dashboard"))
+_COUNTY_COMPARISON = NavItem("county_comparison", "monitoring:counties", _("Counties"))
+_CASEWORK_MIX = NavItem("casework_mix", "monitoring:mix", _("Channels and priority groups"))
+_FIGURES = NavItem("figures", "monitoring:figures", _("Year figures"))
+_TARGETS = NavItem("targets", "monitoring:targets", _("Targets"))
+_WHATIF = NavItem("whatif", "monitoring:whatif", _("What-if"))
 
 # Pages each role sees in its navigation. Later issues add their pages here,
 # so what a role can reach is declared once and tested from this table.
 ROLE_NAVIGATION: dict[str, tuple[NavItem, ...]] = {
-    Role.APPLICANT: (_HOME, _SELF_CHECK, _APPLY, _MY_APPLICATIONS),
+    Role.APPLICANT: (_HOME, _SELF_CHECK, _APPLY, _MY_APPLICATIONS, _RECORD_VIEWS),
     Role.CLERK: (_HOME, _CASES, _DIVISIONS),
-    Role.COUNTY_OFFICIAL: (_HOME, _CASES, _DIVISIONS),
-    Role.CITY_NDRC: (_HOME, _DIVISIONS),
-    Role.STATISTICS: (_HOME, _DIVISIONS),
+    Role.COUNTY_OFFICIAL: (
+        _HOME,
+        _CASES,
+        _DIVISIONS,
+        _DASHBOARD,
+        _CASEWORK_MIX,
+        _FIGURES,
+        _TARGETS,
+        _WHATIF,
+    ),
+    Role.CITY_NDRC: (
+        _HOME,
+        _DIVISIONS,
+        _DASHBOARD,
+        _COUNTY_COMPARISON,
+        _CASEWORK_MIX,
+        _FIGURES,
+        _TARGETS,
+        _WHATIF,
+    ),
+    Role.STATISTICS: (
+        _HOME,
+        _DIVISIONS,
+        _DASHBOARD,
+        _COUNTY_COMPARISON,
+        _CASEWORK_MIX,
+        _FIGURES,
+        _TARGETS,
+    ),
     Role.AUDITOR: (_HOME, _CASES, _DIVISIONS, _AUDIT),
-    Role.ADMIN: (_HOME, _DIVISIONS, _API_DOCS, _AUDIT),
+    Role.SYSTEM_ADMIN: (_HOME, _DIVISIONS, _API_DOCS, _ADMIN_SITE),
+    Role.SECURITY_ADMIN: (_HOME, _SECURITY),
 }
 
 

@@ -66,7 +66,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias
@@ -76,11 +76,19 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-CITY_CODE = "410500"
+from luohu.analytics import indicators_sql as isql
+from luohu.analytics.indicators_sql import CITY_CODE, SETTLEMENT_REASONS_IN
 
-# The registry's settlement reasons (luohu.registry.households.SETTLEMENT_REASONS);
-# a contract test in luohu/monitoring/tests keeps the two equal.
-SETTLEMENT_REASONS_IN = ("graduate_move_out", "settlement", "student_move_in")
+__all__ = [
+    "CITY_CODE",
+    "COLUMNS",
+    "SETTLEMENT_REASONS_IN",
+    "hukou_transfers",
+    "indicators",
+    "snapshot_transfers",
+    "sort_transfers",
+    "with_transfers",
+]
 
 SNAPSHOT_INCOMPLETE = (
     "快照中有无法归属到县区或城乡的人口 a snapshot has people counted whose county or "
@@ -179,97 +187,9 @@ COLUMNS: tuple[Column, ...] = (
 
 INDICATOR_COLUMNS = tuple(c.name for c in COLUMNS if c.name != "hukou_transfers")
 
-# Rounding half away from zero to 2 decimals of a percentage, in exact
-# integer (HUGEINT) arithmetic: round(10000 * num / den) / 100.
-_MACROS = """
-CREATE OR REPLACE TEMP MACRO percent_2dp(num, den) AS
-    CASE WHEN den = 0 THEN NULL
-    ELSE ((20000 * CAST(num AS HUGEINT) + den) // (2 * CAST(den AS HUGEINT))) / 100.0 END;
-CREATE OR REPLACE TEMP MACRO gap_2dp(ur, r, uh, h) AS
-    CASE WHEN r = 0 OR h = 0 THEN NULL
-    ELSE sign(CAST(ur AS HUGEINT) * h - CAST(uh AS HUGEINT) * r)
-        * ((2 * 10000 * abs(CAST(ur AS HUGEINT) * h - CAST(uh AS HUGEINT) * r)
-            + CAST(r AS HUGEINT) * h)
-           // (2 * CAST(r AS HUGEINT) * h)) / 100.0 END;
-"""
-
-# The one definition of the indicators, in two steps. ``snapshot`` has the
-# columns year, resident, residence_county_code, residence_urban,
-# hukou_in_city, hukou_county_code, hukou_urban (see _normalised_select).
-#
-# 1. CELLS_SQL: one scan of the people, counted by the places that matter
-#    (a few hundred cells); the places of the side a person is not counted
-#    on are blanked, so a non-resident's residence never splits a cell. No
-#    filter here: filtering 37 million rows costs more than counting them.
-CELLS_SQL = """
-CREATE TEMP TABLE cells AS
-SELECT year,
-       resident IS TRUE AS resident,
-       CASE WHEN resident IS TRUE THEN residence_county_code END AS residence_county_code,
-       CASE WHEN resident IS TRUE THEN residence_urban END AS residence_urban,
-       hukou_in_city IS TRUE AS hukou_in_city,
-       CASE WHEN hukou_in_city IS TRUE THEN hukou_county_code END AS hukou_county_code,
-       CASE WHEN hukou_in_city IS TRUE THEN hukou_urban END AS hukou_urban,
-       count(*) AS n
-FROM snapshot
-GROUP BY ALL
-"""
-
-# 2. INDICATORS_SQL: residents by residence county, hukou population by
-#    hukou county, each county and the city (GROUPING SETS), rates and gap.
-INDICATORS_SQL = """
-WITH counted AS (
-    SELECT year, residence_county_code AS division_code,
-           n AS resident, CASE WHEN residence_urban THEN n ELSE 0 END AS urban_resident,
-           0 AS hukou, 0 AS urban_hukou
-    FROM cells WHERE resident IS TRUE AND list_contains($years, year)
-    UNION ALL
-    SELECT year, hukou_county_code, 0, 0, n, CASE WHEN hukou_urban THEN n ELSE 0 END
-    FROM cells WHERE hukou_in_city IS TRUE AND list_contains($years, year)
-),
-totals AS (
-    SELECT year,
-           CASE WHEN GROUPING(division_code) = 1 THEN $city ELSE division_code END
-               AS division_code,
-           GROUPING(division_code) AS is_city,
-           CAST(SUM(resident) AS BIGINT) AS residents,
-           CAST(SUM(urban_resident) AS BIGINT) AS urban_residents,
-           CAST(SUM(hukou) AS BIGINT) AS hukou_population,
-           CAST(SUM(urban_hukou) AS BIGINT) AS urban_hukou_population
-    FROM counted
-    GROUP BY GROUPING SETS ((year, division_code), (year))
-)
-SELECT CAST(year AS INTEGER) AS year, division_code,
-       residents, urban_residents,
-       CAST(percent_2dp(urban_residents, residents) AS DOUBLE) AS resident_urbanization_rate,
-       hukou_population, urban_hukou_population,
-       CAST(percent_2dp(urban_hukou_population, hukou_population) AS DOUBLE)
-           AS hukou_urbanization_rate,
-       CAST(gap_2dp(urban_residents, residents, urban_hukou_population, hukou_population)
-           AS DOUBLE) AS gap_points
-FROM totals
-ORDER BY year, is_city, division_code
-"""
-
-_INCOMPLETE_SQL = """
-SELECT
-    coalesce(sum(n) FILTER (resident IS TRUE AND residence_county_code IS NULL), 0),
-    coalesce(sum(n) FILTER (resident IS TRUE AND residence_urban IS NULL), 0),
-    coalesce(sum(n) FILTER (hukou_in_city IS TRUE AND hukou_county_code IS NULL), 0),
-    coalesce(sum(n) FILTER (hukou_in_city IS TRUE AND hukou_urban IS NULL), 0)
-FROM cells WHERE list_contains($years, year)
-"""
-
-TRANSFERS_SQL = """
-SELECT CAST($year AS INTEGER) AS year,
-       CASE WHEN GROUPING(county_code) = 1 THEN $city ELSE county_code END AS division_code,
-       CAST(count(*) AS BIGINT) AS hukou_transfers
-FROM transfers
-WHERE list_contains($reasons, reason_in)
-  AND valid_from >= make_date($year, 1, 1) AND valid_from < make_date($year + 1, 1, 1)
-GROUP BY GROUPING SETS ((county_code), ())
-ORDER BY GROUPING(county_code), division_code
-"""
+# The one definition of the indicators is the SQL of
+# ``luohu.analytics.indicators_sql``, compiled here for DuckDB and in
+# ``luohu.analytics.spark_indicators`` for Spark SQL.
 
 _NEEDED = (
     "hukou_in_city",
@@ -319,11 +239,13 @@ def _normalised_select(name: str, schema: pa.Schema, years: list[int]) -> str:
 
 
 def _connect_snapshot(
-    sources: SnapshotSource | Sequence[SnapshotSource], years: list[int]
+    sources: SnapshotSource | Sequence[SnapshotSource],
+    years: list[int],
+    config: Mapping[str, str] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     if isinstance(sources, str | os.PathLike | pa.Table | pl.DataFrame | pl.LazyFrame):
         sources = [sources]
-    con = duckdb.connect(":memory:")
+    con = duckdb.connect(":memory:", config=dict(config or {}))
     selects = []
     # Parquet files with the same columns are read by one scan (parallel
     # over all their row groups), not one view each.
@@ -346,7 +268,6 @@ def _connect_snapshot(
         con.read_parquet(paths).create_view(name)
         selects.append(_normalised_select(name, schema, years))
     con.execute("CREATE TEMP VIEW snapshot AS " + "\nUNION ALL BY NAME\n".join(selects))
-    con.execute(_MACROS)
     return con
 
 
@@ -354,6 +275,7 @@ def indicators(
     snapshot_paths_or_tables: SnapshotSource | Sequence[SnapshotSource],
     *,
     year: int | Iterable[int],
+    duckdb_config: Mapping[str, str] | None = None,
 ) -> pl.DataFrame:
     """Both urbanisation rates, their gap and the counts behind them, by county and year.
 
@@ -363,12 +285,14 @@ def indicators(
     and year, then the city row, with the columns of ``INDICATOR_COLUMNS``.
     Raises ``ValueError`` for a requested year with no rows, a snapshot
     without the needed columns, or people who cannot be placed (see the
-    module docstring).
+    module docstring). ``duckdb_config`` passes DuckDB settings (say
+    ``{"memory_limit": "1GB", "threads": "2"}``): Parquet is streamed, so
+    inputs far larger than memory are counted out of core.
     """
     years = _years(year)
-    con = _connect_snapshot(snapshot_paths_or_tables, years)
-    con.execute(CELLS_SQL)
-    row = con.sql(_INCOMPLETE_SQL, params={"years": years}).fetchall()[0]
+    con = _connect_snapshot(snapshot_paths_or_tables, years, duckdb_config)
+    con.execute("CREATE TEMP TABLE cells AS " + isql.cells_sql(isql.DUCKDB))
+    row = con.sql(isql.incomplete_sql(isql.DUCKDB, years)).fetchall()[0]
     labels = (
         "residents without residence_county_code",
         "residents without residence_urban",
@@ -378,7 +302,7 @@ def indicators(
     problems = [f"{n} {label}" for n, label in zip(row or (), labels, strict=True) if n]
     if problems:
         raise ValueError(SNAPSHOT_INCOMPLETE.format(details="; ".join(problems)))
-    result = con.sql(INDICATORS_SQL, params={"years": years, "city": CITY_CODE}).pl()
+    result = con.sql(isql.indicators_sql(isql.DUCKDB, years)).pl()
     found = set(result["year"].to_list())
     if missing := [y for y in years if y not in found]:
         raise ValueError(SNAPSHOT_YEAR_MISSING.format(years=", ".join(map(str, missing))))
@@ -403,8 +327,39 @@ def hukou_transfers(transfers_table: pa.Table | pl.DataFrame, year: int) -> pl.D
     ).fetchall()[0][0]
     if nulls:
         raise ValueError(TRANSFERS_INCOMPLETE.format(count=nulls))
-    params = {"year": year, "city": CITY_CODE, "reasons": list(SETTLEMENT_REASONS_IN)}
-    return con.sql(TRANSFERS_SQL, params=params).pl().cast({"year": pl.Int32})
+    return sort_transfers(con.sql(isql.transfers_sql(isql.DUCKDB, year)).pl())
+
+
+def sort_transfers(frame: pl.DataFrame) -> pl.DataFrame:
+    """Counties in code order, then the city row; ``year`` as Int32 (both engines)."""
+    return frame.cast({"year": pl.Int32, "hukou_transfers": pl.Int64}).sort(
+        pl.col("division_code") == CITY_CODE, "division_code"
+    )
+
+
+def snapshot_transfers(source: str | os.PathLike[str] | pa.Table, year: int) -> pl.DataFrame | None:
+    """Transfers of ``year`` recorded in a synthetic snapshot (column ``settled_on``).
+
+    The settlements the generator applied from the policy engine (the
+    admitted and willing, see luohu.analytics.population.settlement) are
+    counted by the same transfer definition as the registry's records.
+    Returns None when the snapshot has no ``settled_on`` column or its
+    metadata says settlements were not applied (``--no-settlements``).
+    """
+    con = duckdb.connect(":memory:")
+    if isinstance(source, pa.Table):
+        schema = source.schema
+        con.register("source", source)
+    else:
+        schema = pq.read_schema(Path(source))
+        # Polars writes key-value metadata to the file, not the Arrow schema.
+        schema = schema.with_metadata(pq.read_metadata(Path(source)).metadata or {})
+        con.read_parquet(str(Path(source))).create_view("source")
+    applied = (schema.metadata or {}).get(b"luohu.settlements", b"applied")
+    if "settled_on" not in schema.names or applied != b"applied":
+        return None
+    con.execute("CREATE TEMP VIEW transfers AS " + isql.snapshot_transfers_sql("source"))
+    return sort_transfers(con.sql(isql.transfers_sql(isql.DUCKDB, year)).pl())
 
 
 def with_transfers(frame: pl.DataFrame, transfers: pl.DataFrame | None) -> pl.DataFrame:

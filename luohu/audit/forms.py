@@ -53,8 +53,14 @@ class AuditSearchForm(forms.Form):
         zone = ZoneInfo(timezone.get_current_timezone_name())
 
         def start_of(day: dt.date | None) -> dt.datetime | None:
-            return None if day is None else dt.datetime.combine(day, dt.time(), tzinfo=zone)
+            # The calendar's first day bounds nothing from below, and its
+            # local midnight cannot be moved to UTC: leave it out.
+            if day is None or day == dt.date.min:
+                return None
+            return dt.datetime.combine(day, dt.time(), tzinfo=zone)
 
+        # Up to and including the calendar's last day bounds nothing; there
+        # is no day after it to stop before.
         end = data.get("date_to")
         return AuditFilter(
             event_type=data.get("event_type"),
@@ -63,5 +69,7 @@ class AuditSearchForm(forms.Form):
             object_id=data.get("object_id", ""),
             jurisdiction_code=data.get("jurisdiction", ""),
             occurred_from=start_of(data.get("date_from")),
-            occurred_before=start_of(end + dt.timedelta(days=1) if end else None),
+            occurred_before=None
+            if end is None or end == dt.date.max
+            else start_of(end + dt.timedelta(days=1)),
         )

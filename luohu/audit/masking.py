@@ -9,17 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from luohu.common.citizen_id import mask_citizen_id
+from luohu.common.masking import mask_citizen_id, mask_name
 
-CITIZEN_ID_FIELDS = ("citizen_id",)
-NAME_FIELDS = ("name", "full_name")
+__all__ = ["CITIZEN_ID_FIELDS", "NAME_FIELDS", "mask_for_audit", "mask_name"]
 
-
-def mask_name(name: str) -> str:
-    """Keep the first character (the surname, usually): 张三丰 → 张**."""
-    if not name:
-        return ""
-    return name[0] + "*" * (len(name) - 1)
+CITIZEN_ID_FIELDS = ("citizen_id", "holder_citizen_id")
+NAME_FIELDS = ("name", "full_name", "applicant_name", "holder_name", "member_names")
 
 
 def mask_for_audit(

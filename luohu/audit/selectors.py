@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -185,4 +185,62 @@ def audit_views_of_person(person_ref: str | int) -> list[PersonView]:
             reason=entry.reason,
         )
         for entry in entries
+    ]
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """One look at one of a citizen's records, as shown to that citizen."""
+
+    viewed_at: dt.datetime
+    event_type: AuditEventType
+    viewer_role: str
+    viewer_unit_code: str
+    reason: str
+    object_type: str
+    object_id: str
+
+
+def audit_views_of_records(
+    refs: Iterable[tuple[str, str]], *, exclude_actor_id: int | None = None
+) -> list[RecordView]:
+    """Return every view or unmasking of the given records, newest first.
+
+    ``refs`` are ``(object_type, object_id)`` pairs the caller has already
+    limited to one citizen's own records. Viewers are given by role and unit
+    (the actor's jurisdiction when acting), never by name or account; the
+    citizen's own looks are left out with ``exclude_actor_id``.
+    """
+    by_type: dict[str, set[str]] = {}
+    for object_type, object_id in refs:
+        by_type.setdefault(object_type, set()).add(str(object_id))
+    if not by_type:
+        return []
+    records = Q()
+    for object_type, ids in by_type.items():
+        records |= Q(object_type=object_type, object_id__in=sorted(ids))
+    entries = AuditEntry.objects.filter(
+        records, event_type__in=[int(code) for code in PERSON_VIEW_EVENTS]
+    )
+    if exclude_actor_id is not None:
+        entries = entries.exclude(actor_id=exclude_actor_id)
+    return [
+        RecordView(
+            viewed_at=entry.occurred_at,
+            event_type=AuditEventType(entry.event_type),
+            viewer_role=entry.actor_role,
+            viewer_unit_code=entry.actor_jurisdiction_code,
+            reason=entry.reason,
+            object_type=entry.object_type,
+            object_id=entry.object_id,
+        )
+        for entry in entries.order_by("-sequence").only(
+            "occurred_at",
+            "event_type",
+            "actor_role",
+            "actor_jurisdiction_code",
+            "reason",
+            "object_type",
+            "object_id",
+        )
     ]

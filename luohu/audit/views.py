@@ -19,9 +19,10 @@ from luohu.audit.models import AuditEntry
 from luohu.audit.selectors import AuditFilter, audit_entry_search
 from luohu.audit.services import audit_record
 
-# 三员分立: the auditor reads the trail; the administrator may too. Everyone
-# else is told the page does not exist.
-AUDIT_PAGE_ROLES = frozenset({Role.AUDITOR, Role.ADMIN})
+# 三员分立: only the auditor reads the trail; the system and security
+# administrators, whose actions it records, do not. Everyone else is told the
+# page does not exist.
+AUDIT_PAGE_ROLES = frozenset({Role.AUDITOR})
 PAGE_SIZE = 50
 SEARCH_OBJECT_TYPE = "audit.trail"
 

@@ -10,7 +10,8 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.security import django_auth
 
-from luohu.casework.errors import CaseworkError
+from luohu.accounts.roles import Role, page_allowed
+from luohu.casework.errors import CaseActionNotAllowedError, CaseworkError
 from luohu.casework.schemas import CaseActionIn, CaseErrorOut, CaseOut
 from luohu.casework.selectors import application_get_for_user, application_list_for_user
 from luohu.casework.services import CaseSubmitIn, application_act, application_submit
@@ -37,12 +38,21 @@ def application_create(request: HttpRequest, payload: CaseSubmitIn) -> Status[ob
     return Status(201 if created else 200, CaseOut.of(application))
 
 
-@router.get("/applications", response=list[CaseOut], summary="Applications within your reach")
-def application_list(request: HttpRequest, status: str | None = None) -> list[CaseOut]:
-    applications = application_list_for_user(request.user)  # type: ignore[arg-type]
+@router.get(
+    "/applications",
+    response={200: list[CaseOut], 403: CaseErrorOut},
+    summary="Applications within your reach; 403 for roles that reach no individual case",
+)
+def application_list(request: HttpRequest, status: str | None = None) -> Status[object]:
+    user = request.user
+    # Planning, statistics and the administrators see no individual case
+    # (permissions.yaml): refused, not an empty list that looks like "none yet".
+    if user.role != Role.APPLICANT and not page_allowed(user.role, "cases"):  # type: ignore[union-attr]
+        return Status(403, CaseActionNotAllowedError().as_dict())
+    applications = application_list_for_user(user)  # type: ignore[arg-type]
     if status:
         applications = applications.filter(status=status)
-    return [CaseOut.of(a) for a in applications[:LIST_LIMIT]]
+    return Status(200, [CaseOut.of(a) for a in applications[:LIST_LIMIT]])
 
 
 @router.get(

@@ -11,4 +11,5 @@ urlpatterns = [
     path("apply/", citizen_views.apply, name="apply"),
     path("progress/", citizen_views.progress, name="progress"),
     path("my/applications/<str:number>/supply", citizen_views.supply, name="supply"),
+    path("my/record-views/", citizen_views.record_views, name="record_views"),
 ]

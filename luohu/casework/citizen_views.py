@@ -26,7 +26,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from pydantic import ValidationError as PydanticValidationError
 
-from luohu.accounts.roles import Role
+from luohu.accounts.roles import CITY_CODE, Role
+from luohu.audit.events import AuditEventType
+from luohu.audit.selectors import PERSON_OBJECT_TYPE, audit_views_of_records
 from luohu.casework.documents import (
     DocumentUpload,
     application_submit_with_documents,
@@ -44,12 +46,14 @@ from luohu.casework.forms import (
     SettlementFactsForm,
     filled,
 )
-from luohu.casework.models import Relation, SettlementApplication
+from luohu.casework.models import Document, Relation, SettlementApplication
+from luohu.casework.selectors import application_list_for_user
 from luohu.casework.services import CaseSubmitIn
 from luohu.casework.workflow import Action, Status
 from luohu.common.errors import FieldError, FieldProblem
 from luohu.policy import default_engine
 from luohu.policy_api.services import settlement_check, settlement_facts_resolve
+from luohu.registry.selectors import division_counties
 
 NOT_FOUND = _(
     "No application matches this number and these id characters. Check both and try again."
@@ -410,3 +414,89 @@ def supply(request: HttpRequest, number: str) -> HttpResponse:
             uploads=uploads,
         )
     return redirect("casework:mine")
+
+
+# What each kind of record is called on the citizen's page.
+RECORD_KINDS: dict[str, Any] = {
+    "settlement_application": _("Your application"),
+    "casework.document": _("A document you handed in"),
+    "certificate": _("A certificate issued to you"),
+    "residence_permit": _("Your residence permit"),
+    PERSON_OBJECT_TYPE: _("Your registry record"),
+}
+VIEW_KINDS: dict[int, Any] = {
+    AuditEventType.PERSONAL_DATA_VIEWED: _("viewed (id and name masked)"),
+    AuditEventType.PERSONAL_DATA_UNMASKED: _("viewed in full (id and name shown)"),
+}
+CITY_UNIT = _("Anyang city")
+
+
+def own_record_refs(user: Any) -> list[tuple[str, str]]:
+    """The audit references of every record that is the signed-in citizen's own.
+
+    Reached only through the self-limited selectors, so nobody else's records
+    can enter the list.
+    """
+    from luohu.certificates.selectors import certificate_list_for_user
+    from luohu.permits.selectors import permit_list_for_user
+    from luohu.registry.household_selectors import person_get
+
+    applications = list(application_list_for_user(user))
+    refs = [("settlement_application", a.number) for a in applications]
+    refs += [
+        ("casework.document", str(pk))
+        for pk in Document.objects.filter(application__in=applications).values_list("pk", flat=True)
+    ]
+    refs += [
+        ("certificate", n) for n in certificate_list_for_user(user).values_list("number", flat=True)
+    ]
+    refs += [
+        ("residence_permit", n) for n in permit_list_for_user(user).values_list("number", flat=True)
+    ]
+    for citizen_id in {a.citizen_id for a in applications}:
+        try:
+            refs.append((PERSON_OBJECT_TYPE, str(person_get(citizen_id).pk)))
+        except FieldError:
+            continue
+    return refs
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def record_views(request: HttpRequest) -> HttpResponse:
+    """谁查看了我的信息 Who looked at my records, when and why: office and role, not names."""
+    if request.user.role != Role.APPLICANT:  # type: ignore[union-attr]
+        raise Http404
+    views = audit_views_of_records(own_record_refs(request.user), exclude_actor_id=request.user.pk)
+    counties = {c.code: c.name for c in division_counties(timezone.localdate()) if c.code}
+    roles = dict(Role.choices)
+    rows = [
+        {
+            "view": view,
+            "record": RECORD_KINDS.get(view.object_type, view.object_type),
+            "reference": view.object_id if view.object_type != PERSON_OBJECT_TYPE else "",
+            "how": VIEW_KINDS.get(int(view.event_type), ""),
+            "role": roles.get(view.viewer_role, view.viewer_role),
+            "unit": CITY_UNIT
+            if view.viewer_unit_code == CITY_CODE
+            else counties.get(view.viewer_unit_code, view.viewer_unit_code),
+        }
+        for view in views
+    ]
+    return render(request, "casework/citizen/record_views.html", {"rows": rows})
+
+
+RECORD_VIEW_TEXTS = (
+    gettext_noop("Who viewed my records"),
+    gettext_noop(
+        "Every time staff opened your application, your documents, your certificates, your residence permit or your registry record, the audit trail kept when, which office and role, and the reason they gave. Staff are shown by office and role, not by name."
+    ),
+    gettext_noop("When"),
+    gettext_noop("Record"),
+    gettext_noop("How"),
+    gettext_noop("Office"),
+    gettext_noop("Role"),
+    gettext_noop("Reason given"),
+    gettext_noop("Nobody has viewed your records yet."),
+)

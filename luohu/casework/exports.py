@@ -1,7 +1,9 @@
 """导出 The clerk's queue and case statistics as an Excel workbook.
 
 Exports leave the platform, so every one is audited with its reason, and
-names and citizen ids are masked as on screen.
+names and citizen ids are masked as on screen. As on the case page, full
+ids and names need a reason and are recorded as PERSONAL_DATA_UNMASKED
+beside the export.
 """
 
 from __future__ import annotations
@@ -19,11 +21,10 @@ from luohu.audit.events import AuditEventType
 from luohu.audit.services import audit_record
 from luohu.casework.errors import CaseActionNotAllowedError
 from luohu.casework.models import RequestType
-from luohu.casework.schemas import mask_name
 from luohu.casework.selectors import application_queue_for_user
 from luohu.casework.workflow import Status
-from luohu.common.citizen_id import mask_citizen_id
 from luohu.common.errors import field_error
+from luohu.common.masking import mask_citizen_id, mask_name
 
 EXPORT_REASON_REQUIRED = (
     "reason_required",
@@ -47,8 +48,13 @@ _HEADERS = (
 )
 
 
-def applications_export(*, acting_user: User, status: str | None, reason: str) -> bytes:
-    """Return an .xlsx of the applications the user may see, and audit the export."""
+def applications_export(
+    *, acting_user: User, status: str | None, reason: str, unmask: bool = False
+) -> bytes:
+    """Return an .xlsx of the applications the user may see, and audit the export.
+
+    Names and ids are masked unless ``unmask``; either way ``reason`` is required.
+    """
     if acting_user.role not in {"clerk", "county_official", "auditor"}:
         raise CaseActionNotAllowedError()
     if not reason.strip():
@@ -70,8 +76,8 @@ def applications_export(*, acting_user: User, status: str | None, reason: str) -
                 str(RequestType(application.request_type).label),
                 str(Status(application.status).label),
                 "是" if application.is_priority else "",
-                mask_name(application.applicant_name),
-                mask_citizen_id(application.citizen_id),
+                application.applicant_name if unmask else mask_name(application.applicant_name),
+                application.citizen_id if unmask else mask_citizen_id(application.citizen_id),
                 application.county_code,
                 application.destination_division_code,
                 timezone.localtime(application.submitted_at).strftime("%Y-%m-%d %H:%M"),
@@ -90,9 +96,24 @@ def applications_export(*, acting_user: User, status: str | None, reason: str) -
             obj_type="settlement_application_list",
             obj_id=status or "all",
             jurisdiction_code=acting_user.jurisdiction_code,
-            after={"rows": len(applications), "status": status or "all", "format": "xlsx"},
+            after={
+                "rows": len(applications),
+                "status": status or "all",
+                "format": "xlsx",
+                "masked": not unmask,
+            },
             reason=reason.strip(),
         )
+        if unmask:
+            audit_record(
+                acting_user=acting_user,
+                event_type=AuditEventType.PERSONAL_DATA_UNMASKED,
+                obj_type="settlement_application_list",
+                obj_id=status or "all",
+                jurisdiction_code=acting_user.jurisdiction_code,
+                after={"rows": len(applications), "channel": "export"},
+                reason=reason.strip(),
+            )
     return buffer.getvalue()
 
 

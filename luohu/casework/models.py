@@ -8,6 +8,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from luohu.casework.workflow import Action, Status
+from luohu.common.fields import (
+    BlindIndexedModel,
+    BlindIndexField,
+    EncryptedJSONField,
+    EncryptedTextField,
+    ciphertext_check,
+)
 
 
 class RequestType(models.TextChoices):
@@ -16,7 +23,7 @@ class RequestType(models.TextChoices):
     GRADUATE_MOVE_OUT = "graduate_move_out", _("Graduate move-out")
 
 
-class SettlementApplication(models.Model):
+class SettlementApplication(BlindIndexedModel):
     """落户申请 One application to settle, with the family members who come along."""
 
     number = models.CharField(_("application number"), max_length=20, unique=True)
@@ -35,11 +42,19 @@ class SettlementApplication(models.Model):
         blank=True,
         related_name="settlement_applications",
     )
-    citizen_id = models.CharField(max_length=18, db_index=True)
-    applicant_name = models.CharField(max_length=64)
+    # Encrypted at rest; found through the blind indexes beside them
+    # (docs/security-data.md).
+    citizen_id = EncryptedTextField(max_length=18)
+    citizen_id_index = BlindIndexField(purpose="citizen_id", sources=["citizen_id"], db_index=True)
+    applicant_name = EncryptedTextField(max_length=64)
     birth_date = models.DateField()
-    # The engine's facts as submitted (luohu.policy.facts.SettlementFacts).
-    facts = models.JSONField()
+    # Name and birth date: the key of the duplicate check.
+    name_birth_index = BlindIndexField(
+        purpose="name_birth", sources=["applicant_name", "birth_date"], db_index=True
+    )
+    # The engine's facts as submitted (luohu.policy.facts.SettlementFacts),
+    # encrypted whole: they carry the citizen ids of applicant and family.
+    facts = EncryptedJSONField()
     consent_given_at = models.DateTimeField()
     consent_withdrawn_at = models.DateTimeField(null=True, blank=True)
     # The engine's answer at submission: priority groups go first in the
@@ -72,6 +87,9 @@ class SettlementApplication(models.Model):
             models.CheckConstraint(
                 name="casework_application_version_positive", condition=Q(version__gte=1)
             ),
+            ciphertext_check("citizen_id", name="casework_application_citizen_id_encrypted"),
+            ciphertext_check("applicant_name", name="casework_application_name_encrypted"),
+            ciphertext_check("facts", name="casework_application_facts_encrypted"),
         ]
 
     def __str__(self) -> str:
@@ -96,8 +114,8 @@ class FamilyMember(models.Model):
     )
     position = models.PositiveSmallIntegerField()
     relation = models.CharField(max_length=16, choices=Relation.choices)
-    name = models.CharField(max_length=64)
-    citizen_id = models.CharField(max_length=18, blank=True)
+    name = EncryptedTextField(max_length=64)
+    citizen_id = EncryptedTextField(max_length=18, blank=True)
     birth_date = models.DateField()
     co_residing = models.BooleanField()
     # Adults give their own consent (1.2.d); minors follow their guardians.
@@ -109,6 +127,10 @@ class FamilyMember(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "position"], name="casework_member_unique_position"
+            ),
+            ciphertext_check("name", name="casework_member_name_encrypted"),
+            ciphertext_check(
+                "citizen_id", name="casework_member_citizen_id_encrypted", allow_blank=True
             ),
         ]
 
@@ -163,8 +185,9 @@ class Decision(models.Model):
     outcome = models.CharField(max_length=16, choices=DecisionOutcome.choices)
     # The rules are those in force on this date: the day the case was accepted.
     rules_as_of = models.DateField()
-    # The exact facts the engine was given, so a re-run changes only the rules.
-    facts = models.JSONField()
+    # The exact facts the engine was given, so a re-run changes only the rules;
+    # encrypted like the application's. The evaluation holds no ids or names.
+    facts = EncryptedJSONField()
     evaluation = models.JSONField()
     clerk_note = models.TextField(blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
@@ -177,6 +200,7 @@ class Decision(models.Model):
                 name="casework_decision_outcome_valid",
                 condition=Q(outcome__in=[o.value for o in DecisionOutcome]),
             ),
+            ciphertext_check("facts", name="casework_decision_facts_encrypted"),
         ]
 
     def __str__(self) -> str:
@@ -203,7 +227,8 @@ class Document(models.Model):
     member_position = models.PositiveSmallIntegerField(null=True, blank=True)
     # A code from the engine's document list (local/documents parameters).
     document_type = models.CharField(max_length=64)
-    original_name = models.CharField(max_length=255)
+    # Citizens name files after themselves ("张三身份证.jpg"): encrypted.
+    original_name = EncryptedTextField(max_length=255)
     # Relative to MEDIA_ROOT.
     stored_path = models.CharField(max_length=255)
     content_type = models.CharField(max_length=32, choices=DocumentContentType.choices)
@@ -222,6 +247,7 @@ class Document(models.Model):
                 condition=Q(content_type__in=[c.value for c in DocumentContentType]),
             ),
             models.CheckConstraint(name="casework_document_size_positive", condition=Q(size__gt=0)),
+            ciphertext_check("original_name", name="casework_document_name_encrypted"),
         ]
 
     def __str__(self) -> str:

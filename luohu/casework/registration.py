@@ -16,6 +16,7 @@ from luohu.certificates.models import CertificateKind
 from luohu.certificates.services import certificate_issue
 from luohu.common.citizen_id import parse_citizen_id
 from luohu.common.errors import field_error
+from luohu.permits.services import permits_close_on_settlement
 from luohu.registry.households import SettlementMove, settlement_register
 from luohu.registry.models import Household, HukouReasonIn, RelationToHead
 from luohu.registry.selectors import DivisionKind, division_get, division_kind
@@ -105,6 +106,15 @@ def application_register(
         moves=moves,
         destination_is_urban=is_urban,
         reason_in=REASON_BY_REQUEST[application.request_type],
+    )
+    # A settled person needs no residence permit: their live permit closes
+    # in this transaction (SC663:2 covers only those living away from their
+    # hukou place).
+    permits_close_on_settlement(
+        acting_user=acting_user,
+        citizen_ids=[move.citizen_id for move in moves],
+        on=on,
+        case_ref=application.number,
     )
     destination = division_get(code, on)
     county = division_get(application.county_code, on)

@@ -7,7 +7,9 @@ import datetime as dt
 from ninja import Schema
 
 from luohu.casework.models import SettlementApplication
-from luohu.common.citizen_id import mask_citizen_id
+from luohu.common.masking import mask_citizen_id, mask_name
+
+__all__ = ["CaseActionIn", "CaseErrorOut", "CaseOut", "mask_name"]
 
 
 class CaseOut(Schema):
@@ -46,8 +48,3 @@ class CaseErrorOut(Schema):
     code: str
     message_zh: str
     message_en: str
-
-
-def mask_name(name: str) -> str:
-    """Keep the family name: 赵申请 → 赵**."""
-    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""

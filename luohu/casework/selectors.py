@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from luohu.accounts.models import User
 from luohu.accounts.roles import Role, page_allowed
@@ -10,6 +10,7 @@ from luohu.accounts.selectors import user_county_codes
 from luohu.casework.errors import CaseNotFoundError
 from luohu.casework.models import DuplicateVerdict, SettlementApplication
 from luohu.casework.workflow import OPEN_STATUSES
+from luohu.common.crypto import citizen_id_index, looks_like_citizen_id, name_birth_index
 
 
 def application_list_for_user(user: User) -> QuerySet[SettlementApplication]:
@@ -43,7 +44,7 @@ def application_open_duplicates(
 ) -> QuerySet[SettlementApplication]:
     """Other open applications for the same citizen id (flagged to the clerk)."""
     return SettlementApplication.objects.filter(
-        citizen_id=application.citizen_id, status__in=OPEN_STATUSES
+        citizen_id_index=application.citizen_id_index, status__in=OPEN_STATUSES
     ).exclude(pk=application.pk)
 
 
@@ -53,14 +54,24 @@ def application_queue_for_user(
     """The workbench queue: priority groups first (1.2.b), then the nearest deadline.
 
     ``query`` matches an application number or a full citizen id exactly;
-    partial matching on personal data is deliberately not offered.
+    partial matching on personal data is deliberately not offered, and the
+    blind index of the id could not give it.
     """
     applications = application_list_for_user(user)
     if status:
         applications = applications.filter(status=status)
     if query:
-        applications = applications.filter(Q(number=query) | Q(citizen_id=query.upper()))
-    return applications.order_by("-is_priority", F("due_date").asc(nulls_last=True), "submitted_at")
+        # One or the other, never both: a typed id must not reach the SQL
+        # (and the database's statement logs) as a number to compare.
+        if looks_like_citizen_id(query):
+            applications = applications.filter(citizen_id_index=citizen_id_index(query))
+        else:
+            applications = applications.filter(number=query.strip())
+    # The list never shows the facts: leave them sealed rather than open
+    # one document per row.
+    return applications.defer("facts").order_by(
+        "-is_priority", F("due_date").asc(nulls_last=True), "submitted_at"
+    )
 
 
 def application_status_counts(user: User) -> dict[str, int]:
@@ -82,10 +93,9 @@ def application_possible_duplicates(
     )
     return (
         SettlementApplication.objects.filter(
-            applicant_name=application.applicant_name.strip(),
-            birth_date=application.birth_date,
+            name_birth_index=name_birth_index(application.applicant_name, application.birth_date),
             status__in=OPEN_STATUSES,
         )
-        .exclude(citizen_id=application.citizen_id)
+        .exclude(citizen_id_index=application.citizen_id_index)
         .exclude(pk__in=cleared)
     )

@@ -305,9 +305,10 @@ def duplicate_review(
     *, acting_user: User, number: str, other_number: str, verdict: str
 ) -> DuplicateReview:
     """Record whether a name-and-birth-date match is the same person."""
+    # Reach first: a case out of reach is 404 for every role, as everywhere.
+    application = application_get_for_user(acting_user, number)
     if acting_user.role != Role.CLERK:
         raise CaseActionNotAllowedError()
-    application = application_get_for_user(acting_user, number)
     if verdict not in DuplicateVerdict.values:
         raise field_error("verdict", CASE_VERDICT_INVALID)
     other = application_possible_duplicates(application).filter(number=other_number).first()

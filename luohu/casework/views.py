@@ -34,7 +34,6 @@ from luohu.casework.models import (
     RequestType,
     SettlementApplication,
 )
-from luohu.casework.schemas import mask_name
 from luohu.casework.selectors import (
     application_get_for_user,
     application_open_duplicates,
@@ -51,8 +50,8 @@ from luohu.casework.services import (
 from luohu.casework.workflow import OPEN_STATUSES, Action, Status, actions_available
 from luohu.certificates.models import RevocationReason
 from luohu.certificates.selectors import certificate_list_for_user
-from luohu.common.citizen_id import mask_citizen_id
 from luohu.common.errors import FieldError
+from luohu.common.masking import mask_citizen_id, mask_name
 from luohu.registry.household_selectors import household_for_case
 
 PAGE_SIZE = 50
@@ -318,6 +317,7 @@ def case_export(request: HttpRequest) -> HttpResponse:
             acting_user=request.user,  # type: ignore[arg-type]
             status=status,
             reason=request.POST.get("reason", ""),
+            unmask=request.POST.get("unmask") == "1",
         )
     except FieldError as exc:
         for problem in exc.problems:

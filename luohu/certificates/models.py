@@ -23,6 +23,7 @@ class RevocationReason(models.TextChoices):
     ISSUED_IN_ERROR = "issued_in_error", _("Issued in error")
     REPLACED = "replaced", _("Replaced by a new document")
     PERMIT_CLOSED = "permit_closed", _("The permit was cancelled or closed")
+    PERMIT_SUSPENDED = "permit_suspended", _("The permit is suspended")
     OTHER = "other", _("Other")
 
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -84,15 +84,27 @@ def certificate_list_for_user(user: User) -> QuerySet[Certificate]:
     if user.role == Role.APPLICANT:
         # Imported here: casework issues certificates, so it imports this app.
         from luohu.casework.selectors import application_list_for_user
+        from luohu.permits.selectors import permit_list_for_user
 
         own = application_list_for_user(user).values("number")
-        return certificates.filter(subject_ref__in=own)
+        permits = permit_list_for_user(user).values("number")
+        return certificates.filter(
+            Q(kind=CertificateKind.SETTLEMENT_NOTICE, subject_ref__in=own)
+            | Q(kind=CertificateKind.RESIDENCE_PERMIT, subject_ref__in=permits)
+        )
     if not page_allowed(user.role, "cases"):
         return certificates.none()
     codes = user_county_codes(user)
     if codes is None:
         return certificates
     return certificates.filter(county_code__in=codes)
+
+
+def certificate_live_for_subject(kind: str, subject_ref: str) -> Certificate | None:
+    """The document of ``kind`` about ``subject_ref`` that still stands, if any."""
+    return Certificate.objects.filter(
+        kind=kind, subject_ref=subject_ref, revoked_at__isnull=True
+    ).first()
 
 
 def certificate_get_for_user(user: User, number: str) -> Certificate:

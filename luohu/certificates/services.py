@@ -202,13 +202,20 @@ def certificate_revoke(
     certificate: Certificate,
     reason: str,
     note: str = "",
+    check_county: bool = True,
 ) -> Certificate:
     """Revoke a document. It stays verifiable and says since when it no longer stands.
 
     ``reason`` is a RevocationReason, shown on the public page; ``note`` is
     the clerk's own words, required for ``other`` and never shown publicly.
+    ``check_county`` False is for services revoking as the consequence of
+    another county's act (a permit closed by settlement elsewhere); the
+    acting user must still be a clerk.
     """
-    _check_may_act(acting_user, certificate.county_code)
+    if check_county:
+        _check_may_act(acting_user, certificate.county_code)
+    elif acting_user.role not in ISSUING_ROLES:
+        raise CertificateActionNotAllowedError()
     if reason not in RevocationReason.values:
         raise field_error("reason", CERTIFICATE_REVOKE_REASON_REQUIRED)
     note = note.strip()
@@ -233,6 +240,33 @@ def certificate_revoke(
         before={"revoked": False},
         after={"revoked": True, "revoked_reason": reason},
         reason=note or reason,
+    )
+    return locked
+
+
+@transaction.atomic
+def certificate_validity_set(
+    *, acting_user: User, certificate: Certificate, valid_until: dt.date | None
+) -> Certificate:
+    """Change the last valid day of a live document (a residence permit's endorsement)."""
+    _check_may_act(acting_user, certificate.county_code)
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.is_revoked:
+        raise field_error("certificate", CERTIFICATE_ALREADY_REVOKED)
+    if valid_until is not None and valid_until < _china_today():
+        raise field_error("valid_until", CERTIFICATE_VALID_UNTIL_BEFORE_ISSUE)
+    before = locked.valid_until
+    locked.valid_until = valid_until
+    locked.full_clean(validate_unique=False, validate_constraints=False)
+    locked.save(update_fields=["valid_until"])
+    audit_record(
+        acting_user=acting_user,
+        event_type=AuditEventType.CERTIFICATE_VALIDITY_CHANGED,
+        obj_type="certificate",
+        obj_id=locked.number,
+        jurisdiction_code=locked.county_code,
+        before={"valid_until": before.isoformat() if before else None},
+        after={"valid_until": valid_until.isoformat() if valid_until else None},
     )
     return locked
 

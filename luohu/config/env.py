@@ -59,6 +59,45 @@ def development_secret_key() -> str:
     return path.read_text().strip()
 
 
+def development_field_keys() -> str:
+    """Return the development field keys, generating them under var/ (0600) on first run.
+
+    Losing this file loses every encrypted citizen id and name in the local
+    database; production reads LUOHU_FIELD_KEYS instead.
+    """
+    from luohu.common.crypto import generate_spec, parse_keys
+
+    path = var_dir() / "field_keys"
+    if not path.exists():
+        # Written aside and linked into place, so parallel first runs (test
+        # workers) never read a half-written file and all end with one key set.
+        draft = path.with_name(f"field_keys.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(generate_spec())
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    spec = path.read_text().strip()
+    parse_keys(spec)
+    return spec
+
+
+def mandatory_field_keys() -> str:
+    """Return LUOHU_FIELD_KEYS, or refuse to start when it is missing or malformed."""
+    from luohu.common.crypto import KeyConfigurationError, parse_keys
+
+    spec = os.environ.get("LUOHU_FIELD_KEYS", "")
+    try:
+        parse_keys(spec)
+    except KeyConfigurationError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
+    return spec
+
+
 def mandatory_secret(name: str) -> str:
     value = os.environ.get(name)
     if not value:
@@ -107,3 +146,52 @@ def sqlite_config(path: Path) -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
         },
     }
+
+
+MSG_BAD_CACHE_URL = (
+    "LUOHU_CACHE_URL 无效，应为 redis://host:6379/0。 "
+    "LUOHU_CACHE_URL is not valid; expected e.g. redis://127.0.0.1:6379/0."
+)
+
+
+def cache_config() -> dict[str, Any]:
+    """Return Django's CACHES['default']: Redis from LUOHU_CACHE_URL, else local memory."""
+    url = os.environ.get("LUOHU_CACHE_URL", "").strip()
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "luohu"}
+    if urlsplit(url).scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(MSG_BAD_CACHE_URL)
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+
+
+MSG_DEBUG_IN_PRODUCTION = (
+    "生产环境不得开启 DJANGO_DEBUG。 "
+    "Production settings refuse to start with DJANGO_DEBUG on: it shows stack traces and settings."
+)
+MSG_MISSING_ALLOWED_HOSTS = (
+    "生产环境必须设置 DJANGO_ALLOWED_HOSTS（以逗号分隔的主机名）。 "
+    "Production settings refuse to start without DJANGO_ALLOWED_HOSTS (comma-separated host names)."
+)
+MSG_TEST_BACKEND_IN_PRODUCTION = (
+    "生产环境不得使用测试登录后端。 "
+    "Production settings refuse to start with a test-only authentication backend."
+)
+
+
+def refuse_debug() -> bool:
+    """Return False, or refuse to start when DJANGO_DEBUG asks for debug mode."""
+    if env_bool("DJANGO_DEBUG", default=False):
+        raise ImproperlyConfigured(MSG_DEBUG_IN_PRODUCTION)
+    return False
+
+
+def mandatory_allowed_hosts() -> list[str]:
+    hosts = env_list("DJANGO_ALLOWED_HOSTS", [])
+    if not hosts or "*" in hosts:
+        raise ImproperlyConfigured(MSG_MISSING_ALLOWED_HOSTS)
+    return hosts
+
+
+def refuse_test_backends(backends: list[str]) -> None:
+    if any(".testing." in backend for backend in backends):
+        raise ImproperlyConfigured(MSG_TEST_BACKEND_IN_PRODUCTION)

@@ -18,6 +18,7 @@ E003_CLAUSE_UNCOVERED = "policy.E003"
 E004_RULE_WITHOUT_QUOTE = "policy.E004"
 E005_GUARDRAIL_BROKEN = "policy.E005"
 E006_FORBIDDEN_DEPENDENCY = "policy.E006"
+E008_SERVICE_READS_ORIGIN = "policy.E008"
 W001_ENCODED_AND_NOT_ENCODED = "policy.W001"
 
 
@@ -166,6 +167,23 @@ def check_forbidden_dependencies(params: ParameterSet) -> list[CheckProblem]:
     ]
 
 
+def check_service_origin() -> list[CheckProblem]:
+    """No supporting service may depend on the origin of the person (AY2018-19:1.2.a)."""
+    from luohu.policy.guarantees import origin_dependencies_of_services
+    from luohu.policy.service_facts import ORIGIN_FACTS
+
+    return [
+        CheckProblem(
+            E008_SERVICE_READS_ORIGIN,
+            f"service {service} depends on {fact}, which {ORIGIN_FACTS[fact]} keeps out of "
+            "every answer (同城同待遇)",
+            f"service {service}",
+        )
+        for service, facts in origin_dependencies_of_services().items()
+        for fact in facts
+    ]
+
+
 def run_checks(
     rules: dict[str, Rule] | None = None, params: ParameterSet | None = None
 ) -> list[CheckProblem]:
@@ -178,4 +196,5 @@ def run_checks(
         *check_coverage(rules, params),
         *check_guardrails(params),
         *check_forbidden_dependencies(params),
+        *check_service_origin(),
     ]

@@ -201,12 +201,15 @@ class Engine:
     def __init__(self, params: ParameterSet | None = None, *, scalar: bool = True) -> None:
         """Bind the rules to ``params``; ``scalar=False`` keeps Polars for one case too."""
         self.params = params or default_parameters()
-        self.person_rules = [r for r in RULES.values() if r.level == "person"]
-        self.member_rules = [r for r in RULES.values() if r.level == "member"]
+        # Only the settlement rule set; permits and services have their own
+        # evaluators over the same rules machinery (luohu.policy.rulesets).
+        self.rules = [r for r in RULES.values() if r.rule_set == "settlement"]
+        self.person_rules = [r for r in self.rules if r.level == "person"]
+        self.member_rules = [r for r in self.rules if r.level == "member"]
         used = sorted(
             {
                 dep.removeprefix("param:")
-                for r in RULES.values()
+                for r in self.rules
                 for dep in r.depends_on(self.params)
                 if dep.startswith("param:")
             }
@@ -225,7 +228,7 @@ class Engine:
         self._graph = self._build_graph()
         self._quotes = {
             r.name: next((text for citation, text in r.quotes() if citation == r.citation), "")
-            for r in RULES.values()
+            for r in self.rules
         }
         self._scalar = self._compile_scalar() if scalar else None
 
@@ -258,7 +261,7 @@ class Engine:
     # --- dependency graph ---------------------------------------------------
 
     def _build_graph(self) -> dict[str, list[str]]:
-        graph = {r.name: r.depends_on(self.params) for r in RULES.values()}
+        graph = {r.name: r.depends_on(self.params) for r in self.rules}
         for path, expr in zip(self.parameter_paths, self.parameter_exprs, strict=True):
             roots = set(expr.meta.root_names())
             if "destination_county" in roots:

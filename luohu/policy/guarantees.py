@@ -29,3 +29,21 @@ def forbidden_dependencies(engine: Engine) -> dict[str, list[str]]:
         if reached:
             found[node] = reached
     return found
+
+
+def origin_dependencies_of_services() -> dict[str, list[str]]:
+    """Service -> origin facts (hukou nature, hukou place) it reaches; empty when 1.2.a holds.
+
+    Every supporting service of AY2018-19:3.6–3.10 is decided without knowing
+    where the person comes from (同城同待遇).
+    """
+    from luohu.policy.service_facts import ORIGIN_FACTS
+    from luohu.policy.services import SERVICES, services_engine
+
+    engine = services_engine()
+    found = {}
+    for service in SERVICES:
+        reached = sorted(engine.facts_read_by([service.rule]) & set(ORIGIN_FACTS))
+        if reached:
+            found[service.name] = reached
+    return found

@@ -159,6 +159,19 @@ def _function(spec: Any, inputs: list[Compiled]) -> Compiled:
             return None if a is None or b is None else a.startswith(b)
 
         return starts_with
+    if family == "StringExpr" and name == "Slice":
+        text, offset, length = inputs
+
+        def slice_(row: Row) -> Any:
+            a, start, size = text(row), offset(row), length(row)
+            if a is None or start is None:
+                return None
+            if start < 0:  # counted from the end; the part before the start is cut off
+                start = len(a) + start
+            end = len(a) if size is None else start + size
+            return a[max(start, 0) : max(end, 0)]
+
+        return slice_
     if family == "ListExpr" and isinstance(name, dict) and "Contains" in name:
         items, item = inputs
         if name["Contains"].get("nulls_equal") is not True:

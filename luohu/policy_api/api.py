@@ -11,6 +11,7 @@ import json
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Status
 
 from luohu.common.errors import FieldError, FieldProblem
@@ -23,6 +24,8 @@ from luohu.policy_api.schemas import (
     FactsNeededOut,
     facts_json_schema,
     facts_request_body,
+    permit_request_body,
+    service_request_body,
 )
 
 router = Router(tags=["policy"])
@@ -90,7 +93,7 @@ def settlement_batch(request: HttpRequest) -> Any:
 
 @router.get(
     "/settlement/facts-needed",
-    response=FactsNeededOut,
+    response={200: FactsNeededOut, 422: ErrorOut},
     auth=None,
     summary="Which facts a decision may read, for one request type or all",
 )
@@ -152,3 +155,76 @@ def county_setting_list(request: HttpRequest) -> Any:
 )
 def rule_list(request: HttpRequest) -> Any:
     return selectors.rule_list()
+
+
+# --- residence permits (SC663), supporting services (3.6–3.10), same treatment (1.2.a) ---
+
+
+def _date(on: str | None) -> dt.date:
+    """The date asked about (YYYY-MM-DD); today (Asia/Shanghai) when none is given."""
+    if on is None:
+        return timezone.localdate()
+    try:
+        return dt.date.fromisoformat(on)
+    except ValueError as exc:
+        raise FieldError(FieldProblem("on", *INVALID_DATE)) from exc
+
+
+@router.post(
+    "/permits/eligibility",
+    response={200: dict[str, Any], 422: ErrorOut},
+    auth=None,
+    summary="May this person apply for a residence permit (SC663:2)? Conditions, reasons, trace",
+    openapi_extra=permit_request_body(),
+)
+def permit_eligibility_check(request: HttpRequest, on: str | None = None) -> Any:
+    try:
+        return services.permit_check(_body(request), on=_date(on))
+    except FieldError as exc:
+        return Status(422, error_body(exc))
+
+
+@router.get(
+    "/permits/parameters",
+    response={200: dict[str, Any], 422: ErrorOut},
+    auth=None,
+    summary="Residence-permit figures in force on a date, each with its clause",
+)
+def permit_parameter_list(request: HttpRequest, on: str | None = None) -> Any:
+    try:
+        return services.permit_parameters_on(_date(on))
+    except FieldError as exc:
+        return Status(422, error_body(exc))
+
+
+@router.post(
+    "/entitlements",
+    response={200: dict[str, Any], 422: ErrorOut},
+    auth=None,
+    summary="What am I entitled to, and why: every supporting service with its clause",
+    description=(
+        "Housing provident fund, housing security, rent subsidy (3.6), medical insurance "
+        "(3.7), pension and 低保 (3.8), schooling and 中招 (3.9), basic public services "
+        "(3.10, SC663:12): entitled or not, the conditions met and unmet, what would change "
+        "a no, and the months that break a record. Nothing is stored."
+    ),
+    openapi_extra=service_request_body(),
+)
+def entitlements_check(request: HttpRequest, on: str | None = None, trace: bool = False) -> Any:
+    try:
+        return services.entitlements_check(_body(request), on=_date(on), trace=trace)
+    except FieldError as exc:
+        return Status(422, error_body(exc))
+
+
+@router.get(
+    "/same-treatment",
+    response={200: list[dict[str, Any]], 422: ErrorOut},
+    auth=None,
+    summary="Same-treatment index by county (1.2.a): services permit holders reach vs hukou residents",
+)
+def same_treatment_list(request: HttpRequest, on: str | None = None) -> Any:
+    try:
+        return services.same_treatment(_date(on))
+    except FieldError as exc:
+        return Status(422, error_body(exc))

@@ -56,3 +56,25 @@ def facts_request_body(*, many: bool = False) -> dict[str, Any]:
             "content": {"application/json": {"schema": schema}},
         }
     }
+
+
+def _model_body(model: Any) -> dict[str, Any]:
+    schema = model.model_json_schema()
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": _inline(schema, schema.get("$defs", {}))}},
+        }
+    }
+
+
+def permit_request_body() -> dict[str, Any]:
+    from luohu.policy.permits import PermitFacts
+
+    return _model_body(PermitFacts)
+
+
+def service_request_body() -> dict[str, Any]:
+    from luohu.policy.service_facts import ServiceFacts
+
+    return _model_body(ServiceFacts)

@@ -73,12 +73,15 @@ def rule_list() -> list[dict[str, Any]]:
     return [
         {
             "name": r.name,
+            "rule_set": r.rule_set,
             "level": r.level,
             "clause": r.citation,
             "term_zh": r.term_zh,
             "label_en": r.label_en,
             "in_force_from": r.in_force_from.isoformat(),
-            "depends_on": graph[r.name],
+            # Rules of other rule sets (permits, services) are not in the
+            # settlement engine's graph; each rule knows what it reads.
+            "depends_on": graph.get(r.name) or list(r.depends_on(engine.params)),
             "quote": next((t for c, t in r.quotes() if c == r.citation), ""),
             "doc": r.doc.strip(),
         }

@@ -111,3 +111,52 @@ def facts_needed(request: str | None) -> list[str]:
 
 def jsonable(value: Mapping[str, Any]) -> dict[str, Any]:
     return dict(value)
+
+
+# --- residence permits, supporting services, same treatment (issue 6) ---------------
+
+
+def _as_problem(exc: RuleNotInForce) -> FieldError:
+    return FieldError(exc.as_problem("on"))
+
+
+def permit_check(data: Any, *, on: dt.date) -> dict[str, Any]:
+    """SC663:2 permit conditions for one person; FieldError on bad or missing input."""
+    from luohu.policy.permits import permit_eligibility
+
+    if not isinstance(data, Mapping):
+        raise FieldError(FieldProblem("", "model_type", "应为对象", "must be an object"))
+    try:
+        return permit_eligibility(data, on=on).as_dict()
+    except RuleNotInForce as exc:
+        raise _as_problem(exc) from exc
+
+
+def permit_parameters_on(on: dt.date) -> dict[str, Any]:
+    from luohu.policy.permits import permit_parameters
+
+    try:
+        return permit_parameters(on).as_dict()
+    except RuleNotInForce as exc:
+        raise _as_problem(exc) from exc
+
+
+def entitlements_check(data: Any, *, on: dt.date, trace: bool = False) -> dict[str, Any]:
+    """Every supporting service for one person (AY2018-19:3.6–3.10)."""
+    from luohu.policy.services import entitlements
+
+    if not isinstance(data, Mapping):
+        raise FieldError(FieldProblem("", "model_type", "应为对象", "must be an object"))
+    try:
+        return entitlements(data, on=on, trace=trace)
+    except RuleNotInForce as exc:
+        raise _as_problem(exc) from exc
+
+
+def same_treatment(on: dt.date) -> list[dict[str, Any]]:
+    from luohu.analytics.same_treatment import same_treatment_by_county
+
+    try:
+        return [c.as_dict() for c in same_treatment_by_county(on)]
+    except RuleNotInForce as exc:
+        raise _as_problem(exc) from exc

@@ -1,8 +1,8 @@
 """人口与户查询 Reads of persons, households, hukou and residence records.
 
 Personal data is read only through these selectors and the services in
-``luohu.registry.households``, so that field encryption (issue 7) changes
-one place. Callers that show a person's record to a user write the
+``luohu.registry.households``. Citizen ids and names are encrypted at rest;
+a person is found by the blind index of the id (``luohu.common.crypto``). Callers that show a person's record to a user write the
 PERSONAL_DATA_VIEWED audit entry; these functions do not know who reads.
 """
 
@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
+from luohu.common.crypto import citizen_id_index
 from luohu.common.errors import field_error
 from luohu.registry.models import (
     Household,
@@ -33,12 +34,6 @@ HOUSEHOLD_NOT_FOUND = (
 )
 
 
-def _normalised_citizen_id(citizen_id: str) -> str:
-    # Ids are stored upper-case; a lower-case check character x is common
-    # in typed input.
-    return (citizen_id or "").strip().upper()
-
-
 def valid_on(on: dt.date) -> Q:
     """Records in force on ``on``: valid_from <= on < valid_to (half-open)."""
     return Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gt=on))
@@ -46,7 +41,10 @@ def valid_on(on: dt.date) -> Q:
 
 def person_get(citizen_id: str, *, field: str = "citizen_id") -> Person:
     """Return the person with ``citizen_id``, or raise FieldError on ``field``."""
-    person = Person.objects.filter(citizen_id=_normalised_citizen_id(citizen_id)).first()
+    # The blind index normalises (a lower-case check character x is common in
+    # typed input); an empty id matches nothing.
+    index = citizen_id_index(citizen_id)
+    person = Person.objects.filter(citizen_id_index=index).first() if index else None
     if person is None:
         raise field_error(field, PERSON_NOT_FOUND)
     return person

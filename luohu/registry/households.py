@@ -26,6 +26,7 @@ from luohu.audit.events import AuditEventType
 from luohu.audit.masking import mask_for_audit
 from luohu.audit.services import audit_record
 from luohu.common.citizen_id import CitizenId, Sex, check_citizen_id_agrees, parse_citizen_id
+from luohu.common.crypto import citizen_id_index
 from luohu.common.errors import field_error
 from luohu.registry.household_selectors import HOUSEHOLD_NOT_FOUND, PERSON_NOT_FOUND
 from luohu.registry.models import (
@@ -186,7 +187,9 @@ SETTLEMENT_REASONS = frozenset(
         HukouReasonIn.GRADUATE_MOVE_OUT,
     }
 )
-REGISTRY_WRITER_ROLES = frozenset({Role.CLERK, Role.ADMIN})
+# 三员分立: the system administrator keeps accounts and reference data and
+# never writes a person's record; commands (acting_user=None) load the registry.
+REGISTRY_WRITER_ROLES = frozenset({Role.CLERK})
 CASE_REF_MAX_LENGTH = 32
 
 
@@ -311,7 +314,7 @@ def _parse_person(
 def _person_new(
     *, acting_user: Any, parsed: CitizenId, name: str, jurisdiction_code: str, prefix: str
 ) -> Person:
-    if Person.objects.filter(citizen_id=parsed.number).exists():
+    if Person.objects.filter(citizen_id_index=citizen_id_index(parsed.number)).exists():
         raise field_error(f"{prefix}citizen_id", PERSON_ALREADY_REGISTERED)
     person = Person(
         citizen_id=parsed.number, name=name, sex=parsed.sex, birth_date=parsed.birth_date
@@ -642,8 +645,8 @@ def settlement_register(
     known = {
         person.citizen_id: person
         for person in Person.objects.select_for_update()
-        .filter(citizen_id__in=sorted(seen))
-        .order_by("citizen_id")
+        .filter(citizen_id_index__in=sorted(citizen_id_index(number) for number in seen))
+        .order_by("citizen_id_index")
     }
     earlier = _settlement_already_registered(
         case_ref=case_ref, citizen_ids=seen, place=place, on=on
@@ -740,7 +743,9 @@ def residence_record(
     place = _place(division_code, valid_from, "division_code", is_urban, "is_urban")
     _check_writer(acting_user, place.county_code)
     number = parse_citizen_id(citizen_id, field="citizen_id").number
-    person = Person.objects.select_for_update().filter(citizen_id=number).first()
+    person = (
+        Person.objects.select_for_update().filter(citizen_id_index=citizen_id_index(number)).first()
+    )
     if person is None:
         raise field_error("citizen_id", PERSON_NOT_FOUND)
     if valid_from < person.birth_date:

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
 from luohu.common.citizen_id import mask_citizen_id
+from luohu.common.fields import (
+    BlindIndexedModel,
+    BlindIndexField,
+    EncryptedTextField,
+    ciphertext_check,
+)
 
 
 class DivisionLevel(models.TextChoices):
@@ -137,25 +144,33 @@ class HukouReasonOut(models.TextChoices):
     OTHER = "other", "其他 other"
 
 
-class Person(models.Model):
+class Person(BlindIndexedModel):
     """人口 A person known to the registry, with or without hukou in Anyang.
 
     Read and written only through ``luohu.registry.households`` and the
-    selectors, so that field encryption (issue 7) changes one place.
+    selectors. The citizen id and the name are encrypted at rest; the id is
+    found, and kept unique, through its blind index (docs/security-data.md).
     """
 
-    citizen_id = models.CharField(max_length=18, unique=True)
-    name = models.CharField(max_length=100)
+    citizen_id = EncryptedTextField(
+        max_length=18, validators=[RegexValidator(r"^[0-9]{17}[0-9X]$")]
+    )
+    citizen_id_index = BlindIndexField(purpose="citizen_id", sources=["citizen_id"])
+    name = EncryptedTextField(max_length=100)
     sex = models.CharField(max_length=8, choices=Sex.choices)
     birth_date = models.DateField()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=Q(citizen_id__regex=r"^[0-9]{17}[0-9X]$"),
-                name="registry_person_citizen_id_format",
+            models.UniqueConstraint(
+                fields=["citizen_id_index"], name="registry_person_unique_citizen_id"
             ),
+            models.CheckConstraint(
+                condition=~Q(citizen_id_index=""), name="registry_person_citizen_id_indexed"
+            ),
+            ciphertext_check("citizen_id", name="registry_person_citizen_id_encrypted"),
+            ciphertext_check("name", name="registry_person_name_encrypted"),
             models.CheckConstraint(
                 condition=Q(sex__in=Sex.values), name="registry_person_sex_valid"
             ),

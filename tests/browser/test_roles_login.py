@@ -9,16 +9,22 @@ from playwright.sync_api import Page, expect
 
 from luohu.accounts.demo import DEMO_ACCOUNTS
 from luohu.accounts.roles import ROLE_NAVIGATION
-from luohu.accounts.tests.factories import PERSONA_PASSWORD, all_personas
+from luohu.accounts.tests.factories import PERSONA_PASSWORD, all_personas, otp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("divisions")]
 
 
 def log_in(page: Page, base_url: str, username: str) -> None:
+    """Sign in through the real pages: password, then for staff the authenticator code."""
     page.goto(f"{base_url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PERSONA_PASSWORD)
     page.click("button[type=submit].primary")
+    page.wait_for_load_state()
+    if page.locator('[data-step="otp-verify"]').count():
+        page.fill("#id_code", otp_code(username))
+        page.click("button[type=submit].primary")
+        page.wait_for_load_state()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -35,7 +35,13 @@ def test_clerk_gets_the_county_given() -> None:
 
 def test_city_roles_reach_the_whole_city() -> None:
     """City roles are given the city code whatever was passed, and reach every county."""
-    for role in (Role.CITY_NDRC, Role.STATISTICS, Role.AUDITOR, Role.ADMIN):
+    for role in (
+        Role.CITY_NDRC,
+        Role.STATISTICS,
+        Role.AUDITOR,
+        Role.SYSTEM_ADMIN,
+        Role.SECURITY_ADMIN,
+    ):
         user = create(role)
         assert user.jurisdiction_code == CITY_CODE
         assert user_county_codes(user) is None
@@ -83,3 +89,22 @@ def test_database_refuses_a_clerk_without_county() -> None:
     """The role–jurisdiction invariant holds in the database itself, not only in the service."""
     with pytest.raises(IntegrityError):
         User.objects.create(username="raw", role=Role.CLERK, jurisdiction_code="")
+
+
+@pytest.mark.parametrize(
+    ("password", "fragment_en"),
+    [
+        ("Short-1", "too short"),
+        ("1234567890123", "entirely numeric"),
+        ("password1234", "too common"),
+    ],
+)
+def test_weak_password_is_refused_in_both_languages(password: str, fragment_en: str) -> None:
+    """The password rules of base.py apply to every account made by the service (等保 8.1.4.1 a)."""
+    with pytest.raises(FieldError) as caught:
+        user_create(username="u_weak", password=password, role=Role.APPLICANT)
+    problem = caught.value.problems[0]
+    assert (problem.field, problem.code) == ("password", "password_weak")
+    assert fragment_en in problem.message_en
+    assert problem.message_zh and problem.message_zh != problem.message_en
+    assert User.objects.count() == 0

@@ -17,7 +17,7 @@ import math
 import multiprocessing
 import numbers
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -34,6 +34,7 @@ __all__ = [
     "DEFAULT_SCALE",
     "DEFAULT_SEED",
     "MAX_SCALE",
+    "SETTLEMENTS_KEY",
     "Summary",
     "YearSummary",
     "check_arguments",
@@ -49,7 +50,19 @@ DEFAULT_SEED = 2018
 # code and birth date (GB 11643 has 3 sequence digits).
 MAX_SCALE = 5.0
 MAX_WORKERS = 16
-BUILD_STEPS = ("residents", "hukou places", "households", "people", "facts", "citizen ids", "frame")
+BUILD_STEPS = (
+    "residents",
+    "hukou places",
+    "households",
+    "people",
+    "facts",
+    "citizen ids",
+    "frame",
+    "settlements",
+)
+# Parquet key-value metadata: whether the plan's settlements were applied
+# (then settled_on says who settled when) or not (transfers unknown).
+SETTLEMENTS_KEY = "luohu.settlements"
 
 SCALE_INVALID = FieldProblem(
     "scale",
@@ -90,6 +103,8 @@ class YearSummary:
     hukou_population: int
     hukou_population_target: int
     hukou_urban: int
+    # People the engine admitted who settled in this year (None: not modelled).
+    hukou_transfers: int | None
     seconds: float
     # Target name -> "figure: ..." or "assumption: <parameter>", for display.
     basis: dict[str, str]
@@ -150,14 +165,26 @@ def generate_year(
     scale: float = DEFAULT_SCALE,
     seed: int = DEFAULT_SEED,
     params: Params | None = None,
+    destination_kinds: Mapping[str, str] | None = None,
 ) -> pl.DataFrame:
-    """Return one year-end snapshot in memory, after validating the arguments."""
+    """Return one year-end snapshot in memory, after validating the arguments.
+
+    With ``destination_kinds`` the plan's settlements are applied (see
+    ``build_year``).
+    """
     scale, seed, _years = check_arguments(scale, seed, [year])
-    return build_year(year, scale=scale, seed=seed, params=params)
+    return build_year(
+        year, scale=scale, seed=seed, params=params, destination_kinds=destination_kinds
+    )
 
 
 def _summarise(
-    year: int, frame: pl.DataFrame, targets: cal.YearTargets, path: Path | None, seconds: float
+    year: int,
+    frame: pl.DataFrame,
+    targets: cal.YearTargets,
+    path: Path | None,
+    seconds: float,
+    settlements: bool = False,
 ) -> YearSummary:
     row = frame.select(
         persons=pl.len(),
@@ -166,6 +193,7 @@ def _summarise(
         urban=(pl.col("resident_in_city") & pl.col("residence_urban")).sum(),
         hukou=pl.col("hukou_in_city").sum(),
         hukou_urban=(pl.col("hukou_in_city") & pl.col("hukou_urban")).sum(),
+        transfers=(pl.col("settled_on").dt.year() == year).sum(),
     ).row(0, named=True)
     return YearSummary(
         year=year,
@@ -179,13 +207,18 @@ def _summarise(
         hukou_population=row["hukou"],
         hukou_population_target=targets.hukou_population,
         hukou_urban=row["hukou_urban"],
+        hukou_transfers=row["transfers"] if settlements else None,
         seconds=round(seconds, 3),
         basis=dict(targets.basis),
     )
 
 
 def _build(
-    year: int, scale: float, seed: int, step: Callable[[str], None] | None = None
+    year: int,
+    scale: float,
+    seed: int,
+    step: Callable[[str], None] | None = None,
+    destination_kinds: Mapping[str, str] | None = None,
 ) -> pl.DataFrame:
     return build_year(
         year,
@@ -195,6 +228,7 @@ def _build(
         figures=cal.load_figures(),
         divisions=cal.load_divisions(),
         step=step,
+        destination_kinds=destination_kinds,
     )
 
 
@@ -205,14 +239,25 @@ def _finish(
     out_dir: Path,
     started: float,
     step: Callable[[str], None] | None = None,
+    settlements: bool = False,
 ) -> YearSummary:
     """Write one year's frame and summarise it against its targets."""
     path = snapshot_path(out_dir, year)
-    frame.write_parquet(path, compression="zstd", statistics=True)
+    frame.write_parquet(
+        path,
+        # Level 1: 15 % less CPU than the default (3) and no larger a file
+        # for these columns (docs/benchmarks.md).
+        compression="zstd",
+        compression_level=1,
+        statistics=True,
+        metadata={SETTLEMENTS_KEY: "applied" if settlements else "none"},
+    )
     if step:
         step("written")
     targets = cal.scale_targets(cal.year_targets(year), scale)
-    return _summarise(year, frame, targets, path, time.perf_counter() - started)
+    return _summarise(
+        year, frame, targets, path, time.perf_counter() - started, settlements=settlements
+    )
 
 
 def _write_year(
@@ -221,16 +266,25 @@ def _write_year(
     seed: int,
     out_dir: Path,
     step: Callable[[str], None] | None = None,
+    destination_kinds: Mapping[str, str] | None = None,
 ) -> YearSummary:
     """Build, write and summarise one year (in this process or a worker)."""
     started = time.perf_counter()
-    frame = _build(year, scale, seed, step)
-    return _finish(year, frame, scale, out_dir, started, step)
+    frame = _build(year, scale, seed, step, destination_kinds)
+    return _finish(
+        year, frame, scale, out_dir, started, step, settlements=destination_kinds is not None
+    )
 
 
-def _worker_year(year: int, scale: float, seed: int, out_dir: Path) -> YearSummary:
+def _worker_year(
+    year: int,
+    scale: float,
+    seed: int,
+    out_dir: Path,
+    destination_kinds: Mapping[str, str] | None = None,
+) -> YearSummary:
     tune_allocator()
-    return _write_year(year, scale, seed, out_dir)
+    return _write_year(year, scale, seed, out_dir, destination_kinds=destination_kinds)
 
 
 def tune_allocator() -> bool:
@@ -259,6 +313,7 @@ def generate_population(
     progress: bool = True,
     *,
     workers: int = 1,
+    destination_kinds: Mapping[str, str] | None = None,
 ) -> Summary:
     """Generate the year-end snapshots and write one Parquet file per year.
 
@@ -267,6 +322,11 @@ def generate_population(
     the same files, whatever ``workers`` is. With ``workers`` > 1, years
     are built in that many processes at once (each needs about 2 GB at
     scale 1.0). Also writes ``summary.json`` beside the files.
+
+    With ``destination_kinds`` (township code -> settlement kind, from the
+    registry: ``kinds.registry_destination_kinds``) each year's settlements
+    are decided by the policy engine and applied (``settlement``); the
+    files' metadata says whether they were.
     """
     scale, seed, year_tuple = check_arguments(scale, seed, years)
     if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
@@ -294,11 +354,18 @@ def generate_population(
                         bar.update(1)
 
                     year_started = time.perf_counter()
-                    frame = _build(year, scale, seed, step)
+                    frame = _build(year, scale, seed, step, destination_kinds)
                     if pending is not None:
                         summaries.append(pending.result())
                     pending = writer.submit(
-                        _finish, year, frame, scale, out_dir, year_started, step
+                        _finish,
+                        year,
+                        frame,
+                        scale,
+                        out_dir,
+                        year_started,
+                        step,
+                        settlements=destination_kinds is not None,
                     )
                     del frame
                 if pending is not None:
@@ -307,7 +374,8 @@ def generate_population(
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(min(workers, len(year_tuple)), mp_context=context) as pool:
                 futures = [
-                    pool.submit(_worker_year, year, scale, seed, out_dir) for year in year_tuple
+                    pool.submit(_worker_year, year, scale, seed, out_dir, destination_kinds)
+                    for year in year_tuple
                 ]
                 for future in as_completed(futures):
                     done = future.result()

@@ -10,6 +10,7 @@ from luohu.analytics.population import (
     DEFAULT_SCALE,
     DEFAULT_SEED,
     Summary,
+    check_arguments,
     generate_population,
     tune_allocator,
 )
@@ -67,12 +68,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--workers", type=int, default=1, help="years built at once, one process each (default 1)"
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--no-settlements",
+        action="store_true",
+        help="skip the plan's yearly settlements (policy engine x willingness); by default "
+        "they are applied, with destination kinds read from the registry's divisions",
+    )
 
 
 def format_summary(summary: Summary) -> str:
     lines = [
         f"scale {summary.scale:g}, seed {summary.seed}, {summary.seconds:.1f} s -> {summary.out_dir}",
-        "year  persons   residents (target)     urban rate  hukou pop (target)    hukou urban rate",
+        "year  persons   residents (target)     urban rate  hukou pop (target)    hukou urban rate"
+        "  transfers",
     ]
     for y in summary.years:
         urban_rate = 100 * y.urban_residents / y.residents if y.residents else 0.0
@@ -80,6 +88,7 @@ def format_summary(summary: Summary) -> str:
         lines.append(
             f"{y.year}  {y.persons:>8}  {y.residents:>9} ({y.residents_target:>9})  {urban_rate:6.2f} %"
             f"    {y.hukou_population:>9} ({y.hukou_population_target:>9})  {hukou_rate:6.2f} %"
+            f"  {'-' if y.hukou_transfers is None else y.hukou_transfers:>9}"
         )
     return "\n".join(lines)
 
@@ -93,6 +102,12 @@ def run(args: argparse.Namespace) -> int:
     if args.scale >= 0.1:
         tune_allocator()
     try:
+        check_arguments(args.scale, args.seed, parse_years(args.years))
+        kinds = None
+        if not getattr(args, "no_settlements", False):
+            from luohu.analytics.population.kinds import registry_destination_kinds
+
+            kinds = registry_destination_kinds()
         summary = generate_population(
             args.scale,
             args.out,
@@ -100,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
             years=parse_years(args.years),
             progress=not args.no_progress,
             workers=args.workers,
+            destination_kinds=kinds,
         )
     except FieldError as exc:
         for problem in exc.problems:

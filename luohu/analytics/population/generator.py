@@ -18,7 +18,7 @@ docs/analytics/population-model.md:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -698,6 +698,8 @@ class YearBuilder:
             "willing_to_settle",
         ):
             columns[name] = f[name]
+        for name in schema.NULL_WHEN_NOT_SETTLED:
+            columns[name] = pl.repeat(None, self.n, dtype=schema.SCHEMA[name], eager=True)
         frame = pl.DataFrame({name: columns[name] for name in schema.SCHEMA})
         return frame.cast(schema.SCHEMA)  # type: ignore[arg-type]
 
@@ -711,14 +713,31 @@ def build_year(
     figures: pl.DataFrame | None = None,
     divisions: pl.DataFrame | None = None,
     step: Callable[[str], None] | None = None,
+    destination_kinds: Mapping[str, str] | None = None,
 ) -> pl.DataFrame:
-    """Return the snapshot of one year-end as a DataFrame (no validation of arguments)."""
-    return YearBuilder(
+    """Return the snapshot of one year-end as a DataFrame (no validation of arguments).
+
+    With ``destination_kinds`` (township code -> settlement kind, the
+    registry's rule) the plan's settlements up to the year-end are applied
+    by the policy engine (``settlement.apply_settlements``); without, the
+    snapshot is the population before any settlement.
+    """
+    params = params or load_params()
+    frame = YearBuilder(
         year,
         scale=scale,
         seed=seed,
-        params=params or load_params(),
+        params=params,
         figures=cal.load_figures() if figures is None else figures,
         divisions=cal.load_divisions() if divisions is None else divisions,
         step=step,
     ).build()
+    if destination_kinds is not None:
+        from luohu.analytics.population.settlement import apply_settlements
+
+        frame, _report = apply_settlements(
+            frame, year=year, seed=seed, params=params, destination_kinds=destination_kinds
+        )
+    if step:
+        step("settlements")
+    return frame

@@ -10,6 +10,9 @@ Nulls policy: a null always means "not applicable", never "unknown".
   Anyang (facts at places outside the city are not modelled).
 * ``employment_county_code`` and ``employment_township_code`` are null when
   the person is not employed or works outside Anyang.
+* ``settled_on`` and ``previous_hukou_*`` are null when the person did not
+  settle under the plan (``previous_hukou_township_code`` also when the
+  earlier hukou was outside Anyang).
 * Every other column is never null.
 """
 
@@ -88,6 +91,14 @@ SCHEMA: dict[str, pl.DataType] = {
     "collective_income_right": pl.Boolean(),
     "willing_to_surrender_rural_rights": pl.Boolean(),
     "willing_to_settle": pl.Boolean(),
+    # Settlement under the plan (luohu.analytics.population.settlement): the
+    # day the engine admitted a willing person and their hukou moved to the
+    # residence township; the hukou they held before. Null when not settled.
+    "settled_on": pl.Date(),
+    "previous_hukou_in_city": pl.Boolean(),
+    "previous_hukou_county_code": pl.String(),
+    "previous_hukou_township_code": pl.String(),
+    "previous_hukou_urban": pl.Boolean(),
 }
 
 NULL_WHEN_HUKOU_OUTSIDE_CITY = ("hukou_township_code",)
@@ -102,4 +113,16 @@ NULL_WHEN_NOT_RESIDENT = (
     "years_employed_in_town",
 )
 NULL_WHEN_NOT_EMPLOYED_IN_CITY = ("employment_county_code", "employment_township_code")
-NULLABLE = NULL_WHEN_HUKOU_OUTSIDE_CITY + NULL_WHEN_NOT_RESIDENT + NULL_WHEN_NOT_EMPLOYED_IN_CITY
+NULL_WHEN_NOT_SETTLED = (
+    "settled_on",
+    "previous_hukou_in_city",
+    "previous_hukou_county_code",
+    "previous_hukou_township_code",
+    "previous_hukou_urban",
+)
+NULLABLE = (
+    NULL_WHEN_HUKOU_OUTSIDE_CITY
+    + NULL_WHEN_NOT_RESIDENT
+    + NULL_WHEN_NOT_EMPLOYED_IN_CITY
+    + NULL_WHEN_NOT_SETTLED
+)

@@ -297,7 +297,16 @@ def test_cli_reports_bad_arguments_in_both_languages(
     assert "years must look like" in capsys.readouterr().err
     assert (
         cli.main(
-            ["--scale", "0.001", "--years", "2019-2020", "--out", str(tmp_path), "--no-progress"]
+            [
+                "--scale",
+                "0.001",
+                "--years",
+                "2019-2020",
+                "--out",
+                str(tmp_path),
+                "--no-progress",
+                "--no-settlements",
+            ]
         )
         == 0
     )

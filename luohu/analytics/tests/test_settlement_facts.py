@@ -63,7 +63,10 @@ def _two_people() -> pl.DataFrame:
         "willing_to_surrender_rural_rights": [False, False],
         "willing_to_settle": [True, False],
     }
-    return pl.DataFrame(row).cast(schema.SCHEMA)  # type: ignore[arg-type]
+    frame = pl.DataFrame(row).with_columns(
+        pl.lit(None).alias(name) for name in schema.NULL_WHEN_NOT_SETTLED
+    )
+    return frame.cast(schema.SCHEMA)  # type: ignore[arg-type]
 
 
 def test_a_resident_becomes_one_settlement_question() -> None:

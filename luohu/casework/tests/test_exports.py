@@ -30,7 +30,38 @@ def test_clerk_exports_own_county_masked_with_statistics(client: Client) -> None
     assert stats["合计 Total"] == 1
     entry = AuditEntry.objects.get(event_type=AuditEventType.EXPORT_CREATED)
     assert entry.reason == "月度统计"
-    assert entry.after == {"rows": 1, "status": "submitted", "format": "xlsx"}
+    assert entry.after == {"rows": 1, "status": "submitted", "format": "xlsx", "masked": True}
+    assert not AuditEntry.objects.filter(event_type=AuditEventType.PERSONAL_DATA_UNMASKED).exists()
+
+
+def test_unmasked_export_shows_full_data_and_records_the_unmasking(client: Client) -> None:
+    """Full names and ids leave only with the reason, recorded as an unmasking beside the export."""
+    application = submitted(persona("applicant_zhao"))
+    client.force_login(persona("clerk_li_huaxian"))
+    response = client.post(
+        "/cases/export.xlsx", {"status": "submitted", "reason": "移交公安核查", "unmask": "1"}
+    )
+    rows = list(
+        load_workbook(io.BytesIO(response.content))["申请 Applications"].iter_rows(values_only=True)
+    )
+    assert rows[1][4] == application.applicant_name
+    assert rows[1][5] == application.citizen_id
+    export = AuditEntry.objects.get(event_type=AuditEventType.EXPORT_CREATED)
+    assert export.after is not None and export.after["masked"] is False
+    unmasked = AuditEntry.objects.get(event_type=AuditEventType.PERSONAL_DATA_UNMASKED)
+    assert unmasked.reason == "移交公安核查"
+    assert unmasked.object_type == "settlement_application_list"
+    assert unmasked.after == {"rows": 1, "channel": "export"}
+
+
+def test_unmasked_export_without_a_reason_is_refused_and_not_recorded(client: Client) -> None:
+    submitted(persona("applicant_zhao"))
+    client.force_login(persona("clerk_li_huaxian"))
+    response = client.post(
+        "/cases/export.xlsx", {"status": "submitted", "reason": "", "unmask": "1"}, follow=True
+    )
+    assert EXPORT_REASON_REQUIRED[1] in response.content.decode()
+    assert not AuditEntry.objects.filter(event_type=AuditEventType.PERSONAL_DATA_UNMASKED).exists()
 
 
 def test_export_without_a_reason_is_refused_and_not_recorded(client: Client) -> None:

@@ -40,7 +40,10 @@ def test_planning_roles_see_no_individual_cases(client: Client) -> None:
     submitted(persona("applicant_zhao"))
     client.force_login(persona("ndrc_chen"))
     assert client.get("/cases/").status_code == 404
-    assert client.get("/api/v1/casework/applications").json() == []
+    # Refused outright (permissions.yaml: none), not an empty list.
+    api = client.get("/api/v1/casework/applications")
+    assert api.status_code == 403
+    assert api.json()["code"] == "case_action_not_allowed"
 
 
 def test_viewing_a_case_is_audited_and_unmasking_needs_a_reason(client: Client) -> None:

@@ -237,3 +237,21 @@ def test_synthetic_population_matches_the_census_rate(
     )
     assert city["hukou_transfers"] is None
     assert len(result["rows"]) == 11  # ten county-level units and the city
+
+
+@pytest.mark.django_db
+def test_save_keeps_the_figures_the_dashboards_read(
+    divisions: Any, population_dir: Path, capsys: Any
+) -> None:
+    """`--save` (used by `make demo`) keeps the year's figures, the same numbers as the json."""
+    from luohu.monitoring.models import IndicatorFigures
+
+    call_command("indicators", year="2020", source=str(population_dir))
+    printed = {row["division_code"]: row for row in json.loads(capsys.readouterr().out)["rows"]}
+    call_command("indicators", year="2020", source=str(population_dir), save=True)
+    assert "saved" in capsys.readouterr().out
+    kept = {f.division_code: f for f in IndicatorFigures.objects.filter(year=2020)}
+    assert set(kept) == set(printed)
+    for code, row in printed.items():
+        assert kept[code].residents == row["residents"]
+        assert kept[code].hukou_population == row["hukou_population"]

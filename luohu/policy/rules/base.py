@@ -40,6 +40,7 @@ class Rule:
     false_en: str
     doc: str
     in_force_from: dt.date
+    rule_set: str = "settlement"
 
     def quotes(self) -> list[tuple[str, str]]:
         """(citation, quoted text) pairs found in the docstring."""
@@ -70,6 +71,11 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
+def rules_of(rule_set: str, rules: dict[str, Rule] | None = None) -> list[Rule]:
+    """The rules of one rule set, in definition (and evaluation) order."""
+    return [r for r in (RULES if rules is None else rules).values() if r.rule_set == rule_set]
+
+
 def rule(
     *,
     clause: str,
@@ -78,10 +84,14 @@ def rule(
     false: tuple[str, str],
     level: Level = "person",
     in_force_from: dt.date | None = None,
+    rule_set: str = "settlement",
 ) -> Callable[[RuleBuilder], RuleBuilder]:
     """Register a rule. ``true``/``false`` are (zh, en) sentences for the trace.
 
     ``in_force_from`` defaults to the day the plan came into force (sources).
+    ``rule_set`` groups rules evaluated together: ``settlement`` (the
+    settlement decision, :class:`luohu.policy.engine.Engine`), ``permits`` and
+    ``services`` (:mod:`luohu.policy.rulesets`). Names are unique across sets.
 
     Sentences may name columns in braces, e.g. ``{urban_insurance_months_at_destination}``;
     a parameter is named by the last part of its path.
@@ -106,6 +116,7 @@ def rule(
             false_en=false[1],
             doc=doc,
             in_force_from=in_force_from or plan().in_force_from,
+            rule_set=rule_set,
         )
         return build
 

@@ -39,7 +39,7 @@ def test_trace_names_every_rule_with_value_clause_text_and_sentences():
     result = evaluate(persona("zhao_worker", urban_insurance_months_at_destination=9))
     trace = result["trace"]
     assert trace["format"] == TRACE_FORMAT
-    person_rules = [r for r in RULES.values() if r.level == "person"]
+    person_rules = [r for r in RULES.values() if r.level == "person" and r.rule_set == "settlement"]
     assert [e["rule"] for e in trace["entries"]] == [r.name for r in person_rules]
     for entry in trace["entries"]:
         assert isinstance(entry["value"], bool)

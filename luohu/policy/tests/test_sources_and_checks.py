@@ -31,7 +31,7 @@ PLAN_MD = SHARED / "plan-2018-19.md"
 
 def test_sources_hold_every_clause_id_of_clauses_md():
     """Every id of the clause index is in the sources, and nothing else but notice and preamble."""
-    ids = {c.clause_id for c in all_clauses()}
+    ids = {c.clause_id for c in all_clauses() if c.citation.startswith("AY2018-19:")}
     expected = {
         "1.1", "1.2.a", "1.2.b", "1.2.c", "1.2.d", "1.2.e", "1.3", "2.1", "2.2", "2.3",
         *(f"3.{i}" for i in range(1, 11)), "4.1", "4.2", "4.3", "4.4",
@@ -46,7 +46,7 @@ def test_sources_hold_every_clause_id_of_clauses_md():
 def test_every_clause_text_is_verbatim_from_the_plan():
     """Each clause's text appears in the plan, ignoring the printed layout."""
     plan_text = normalize_text(PLAN_MD.read_text(encoding="utf-8"))
-    for c in all_clauses():
+    for c in plan().clauses.values():
         for paragraph in c.text.splitlines():
             assert normalize_text(paragraph) in plan_text, c.citation
 

@@ -111,3 +111,39 @@ def test_batch_parquet_to_parquet(tmp_path):
 
 def test_persona_helper_drops_the_kind():
     assert persona("zhao_worker")["destination"] == {"division_code": "410502001"}
+
+
+def test_permit_entitlements_and_same_treatment_from_the_command_line(tmp_path, monkeypatch):
+    facts = {
+        "residence_months": 7,
+        "has_legal_stable_residence": True,
+        "residence_division_code": "410502001",
+        "hukou_division_code": "410526100",
+    }
+    permit = json.loads(
+        run(
+            "permit",
+            "--json",
+            "-",
+            "--on",
+            "2019-06-01",
+            stdin=json.dumps(facts),
+            monkeypatch=monkeypatch,
+        )  # fmt: skip
+    )
+    assert permit["eligible"] is True and permit["rules_date"] == "2019-06-01"
+    path = tmp_path / "me.json"
+    path.write_text(
+        json.dumps({"residence_division_code": "410502", "residence_status": "neither"})
+    )
+    answer = json.loads(run("entitlements", "--json", str(path), "--on", "2019-06-01"))
+    basic = next(s for s in answer["services"] if s["service"] == "basic_public_services")
+    assert basic["entitled"] is False
+    counties = json.loads(run("same-treatment", "--on", "2020-01-01"))
+    assert len(counties) == 9
+    with pytest.raises(CommandError) as exc:
+        run("same-treatment", "--on", "2017-01-01")
+    assert "rule_not_in_force" in str(exc.value)
+    with pytest.raises(CommandError) as exc:
+        run("permit", "--json", "-", "--on", "soon", stdin="{}", monkeypatch=monkeypatch)
+    assert "on:" in str(exc.value)

@@ -7,8 +7,9 @@ import pyarrow as pa
 import pytest
 
 from luohu.common.errors import FieldError
+from luohu.registry.household_selectors import person_get
 from luohu.registry.households import person_create, residence_record, settlement_register
-from luohu.registry.models import HukouReasonOut, Person, RelationToHead
+from luohu.registry.models import HukouReasonOut, RelationToHead
 from luohu.registry.snapshot import (
     REGISTRY_SNAPSHOT_SCHEMA,
     SNAPSHOT_PLACE_UNRESOLVED,
@@ -41,7 +42,7 @@ def rows_by_person(table: pa.Table) -> dict[int, dict[str, Any]]:
 
 
 def person_id(citizen_id: str) -> int:
-    return Person.objects.get(citizen_id=citizen_id).pk
+    return person_get(citizen_id).pk
 
 
 def live(citizen_id: str, division_code: str, since: dt.date, **kwargs: Any) -> None:

@@ -10,7 +10,6 @@ and docs/analytics/indicators.md.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -19,14 +18,13 @@ import polars as pl
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from luohu.analytics.indicators import (
-    COLUMNS,
-    hukou_transfers,
-    indicators,
-    with_transfers,
+from luohu.analytics.indicators import COLUMNS
+from luohu.monitoring.compute import (  # noqa: F401 (messages re-exported)
+    SOURCE_EMPTY,
+    SOURCE_MISSING,
+    IndicatorsUnavailableError,
+    indicators_compute,
 )
-from luohu.analytics.population import snapshot_path
-from luohu.common.errors import FieldError
 
 # The plan's baseline year (AY2018-19:1.3 compares 2020 with 2015).
 FIRST_YEAR = 2015
@@ -34,8 +32,6 @@ FIRST_YEAR = 2015
 YEAR_INVALID = (
     "--year 必须是 {first} 至 {last} 年之间的年份 --year must be a year from {first} to {last}"
 )
-SOURCE_MISSING = "--source 找不到快照文件 {path} --source: no snapshot file {path}"
-SOURCE_EMPTY = "--source 快照中没有 {year} 年的数据 --source: the snapshot has no rows for {year}"
 OUT_REQUIRED = "--format xlsx 需要 --out 文件 --format xlsx needs an --out file"
 
 SHEET_INDICATORS = "指标 Indicators"
@@ -54,13 +50,32 @@ class Command(BaseCommand):
         )
         parser.add_argument("--format", choices=("json", "xlsx"), default="json")
         parser.add_argument("--out", help="file to write (required for xlsx; json to stdout)")
+        parser.add_argument(
+            "--save",
+            action="store_true",
+            help="also keep the figures as the year's provisional figures for the dashboards "
+            "(approved figures are left as they are)",
+        )
+        parser.add_argument(
+            "--engine",
+            choices=("duckdb", "spark"),
+            default="duckdb",
+            help="duckdb (default, in process) or spark: the same SQL "
+            "(luohu/analytics/indicators_sql.py) on Spark in local mode",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         year = _year(options["year"])
         if options["format"] == "xlsx" and not options["out"]:
             raise CommandError(OUT_REQUIRED)
         source = options["source"]
-        frame, transfers_available = _compute(year, source)
+        if options["save"]:
+            self._save(year, source)
+            return
+        if options.get("engine") == "spark":
+            frame, transfers_available = _compute_spark(year, source)
+        else:
+            frame, transfers_available = _compute(year, source)
         if options["format"] == "json":
             text = json.dumps(
                 {
@@ -79,6 +94,15 @@ class Command(BaseCommand):
         else:
             write_xlsx(frame, Path(options["out"]), year=year, source=source)
 
+    def _save(self, year: int, source: str) -> None:
+        from luohu.monitoring.services import indicators_refresh
+
+        try:
+            rows = indicators_refresh(acting_user=None, year=year, source=source)
+        except IndicatorsUnavailableError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"{year}: 已保存 {rows} 行指标 saved {rows} indicator rows")
+
 
 def _year(value: str) -> int:
     last = timezone.localdate().year
@@ -92,28 +116,73 @@ def _year(value: str) -> int:
 
 
 def _compute(year: int, source: str) -> tuple[pl.DataFrame, bool]:
-    """Extract (registry or Parquet), then the pure transforms."""
-    if source == "registry":
-        from luohu.monitoring.extract import registry_transfers_table
-        from luohu.registry.snapshot import registry_snapshot
+    """Extract (registry or Parquet), then the pure transforms (luohu.monitoring.compute)."""
+    try:
+        return indicators_compute(year, source)
+    except IndicatorsUnavailableError as exc:
+        raise CommandError(str(exc)) from exc
 
-        try:
-            snapshot = registry_snapshot(dt.date(year, 12, 31))
+
+SPARK_MISSING = (
+    "--engine spark 需要安装 PySpark（luohu[spark]）和 Java "
+    "--engine spark needs PySpark (luohu[spark]) and Java"
+)
+
+
+def _compute_spark(year: int, source: str) -> tuple[pl.DataFrame, bool]:
+    """The same figures with Spark SQL in local mode, from Parquet files.
+
+    The registry is extracted to Parquet first (snapshot and transfer
+    records), as a cluster job would read it from shared storage.
+    """
+    import datetime as dt
+    import tempfile
+
+    import pyarrow.parquet as pq
+
+    from luohu.analytics.population import snapshot_path
+    from luohu.common.errors import FieldError
+
+    try:
+        from luohu.analytics.spark_indicators import (
+            local_session,
+            spark_indicators,
+            spark_transfers,
+        )
+    except ImportError as exc:  # pragma: no cover - the spark extra is installed by make
+        raise CommandError(SPARK_MISSING) from exc
+    from luohu.analytics.indicators import with_transfers
+
+    with tempfile.TemporaryDirectory(prefix="luohu-spark-") as tmp:
+        transfers_path = Path(tmp) / "transfers.parquet"
+        if source == "registry":
+            from luohu.monitoring.extract import registry_transfers_table
+            from luohu.registry.snapshot import registry_snapshot
+
+            try:
+                snapshot = registry_snapshot(dt.date(year, 12, 31))
+            except FieldError as exc:
+                raise CommandError(f"--source registry: {exc}") from exc
             if snapshot.num_rows == 0:
                 raise CommandError(SOURCE_EMPTY.format(year=year))
-            frame = indicators(snapshot, year=year)
-            transfers = hukou_transfers(registry_transfers_table(year), year)
-        except (FieldError, ValueError) as exc:
-            raise CommandError(f"--source registry: {exc}") from exc
-        return with_transfers(frame, transfers), True
-    path = snapshot_path(Path(source), year)
-    if not path.is_file():
-        raise CommandError(SOURCE_MISSING.format(path=path))
-    try:
-        frame = indicators(path, year=year)
-    except ValueError as exc:
-        raise CommandError(f"--source {exc}") from exc
-    return with_transfers(frame, None), False
+            path = Path(tmp) / "snapshot.parquet"
+            pq.write_table(snapshot, path)
+            pq.write_table(registry_transfers_table(year), transfers_path)
+        else:
+            path = snapshot_path(Path(source), year)
+            if not path.is_file():
+                raise CommandError(SOURCE_MISSING.format(path=path))
+        spark = local_session()
+        try:
+            frame = spark_indicators(spark, [str(path)], years=[year])
+            if source == "registry":
+                counts = spark_transfers(spark, str(transfers_path), year)
+                frame = with_transfers(frame.drop("hukou_transfers"), counts)
+        except ValueError as exc:
+            raise CommandError(f"--source {exc}") from exc
+        finally:
+            spark.stop()
+    return frame, frame["hukou_transfers"].null_count() < frame.height
 
 
 def write_xlsx(frame: pl.DataFrame, out: Path, *, year: int, source: str) -> None:

@@ -4,10 +4,14 @@ luohu policy check --json FILE|-     one case: JSON facts in, decision and trace
 luohu policy batch IN OUT            a population: Parquet in, Parquet out
 luohu policy validate FILE           a proposed county configuration (1.2.c)
 luohu policy schema                  the JSON schema of the facts
+luohu policy permit --json FILE|- [--on DATE]        residence-permit conditions (SC663:2)
+luohu policy entitlements --json FILE|- [--on DATE]  every supporting service (3.6–3.10)
+luohu policy same-treatment [--on DATE]             same-treatment index by county (1.2.a)
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -16,7 +20,7 @@ from typing import Any
 import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from luohu.common.errors import FieldError
+from luohu.common.errors import FieldError, FieldProblem
 from luohu.policy.errors import CountyOverrideRefused
 from luohu.policy.parameters import default_parameters, validate_county_config
 from luohu.policy_api import services
@@ -54,9 +58,18 @@ class Command(BaseCommand):
         validate = sub.add_parser("validate", help="Check a proposed county configuration")
         validate.add_argument("file", help="county configuration YAML")
         sub.add_parser("schema", help="Print the JSON schema of the facts")
+        for name, text in (
+            ("permit", "May this person apply for a residence permit (SC663:2)?"),
+            ("entitlements", "What is this person entitled to (3.6–3.10), and why"),
+        ):
+            one = sub.add_parser(name, help=text)
+            one.add_argument("--json", dest="json_path", required=True, help="facts, or - (stdin)")
+            one.add_argument("--on", default=None, help="date YYYY-MM-DD (default today)")
+        same = sub.add_parser("same-treatment", help="Same-treatment index by county (1.2.a)")
+        same.add_argument("--on", default=None, help="date YYYY-MM-DD (default today)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        handler = getattr(self, f"_{options['subcommand']}")
+        handler = getattr(self, f"_{options['subcommand'].replace('-', '_')}")
         handler(options)
 
     def _print_json(self, value: Any) -> None:
@@ -128,3 +141,49 @@ class Command(BaseCommand):
 
     def _schema(self, options: dict[str, Any]) -> None:
         self._print_json(facts_json_schema())
+
+    def _on(self, options: dict[str, Any]) -> dt.date:
+        from django.utils import timezone
+
+        if options.get("on") is None:
+            return timezone.localdate()
+        try:
+            return dt.date.fromisoformat(options["on"])
+        except ValueError as exc:
+            raise self._bad_input(
+                FieldError(
+                    FieldProblem(
+                        "on",
+                        "date_invalid",
+                        "日期无效，应为 YYYY-MM-DD",
+                        "not a valid date; use YYYY-MM-DD",
+                    )
+                )
+            ) from exc
+
+    def _json(self, options: dict[str, Any]) -> Any:
+        text = self._read(options["json_path"])
+        try:
+            return json.loads(text)
+        except ValueError as exc:
+            raise CommandError(NOT_JSON.format(reason=exc), returncode=EXIT_BAD_INPUT) from exc
+
+    def _permit(self, options: dict[str, Any]) -> None:
+        data = self._json(options)
+        try:
+            self._print_json(services.permit_check(data, on=self._on(options)))
+        except FieldError as exc:
+            raise self._bad_input(exc) from exc
+
+    def _entitlements(self, options: dict[str, Any]) -> None:
+        data = self._json(options)
+        try:
+            self._print_json(services.entitlements_check(data, on=self._on(options)))
+        except FieldError as exc:
+            raise self._bad_input(exc) from exc
+
+    def _same_treatment(self, options: dict[str, Any]) -> None:
+        try:
+            self._print_json(services.same_treatment(self._on(options)))
+        except FieldError as exc:
+            raise self._bad_input(exc) from exc
