@@ -382,6 +382,20 @@ PAGE_TEXTS = (
     gettext_noop("Your own wish"),
     gettext_noop("Check"),
     gettext_noop("Already applied? Check your progress"),
+    # Who viewed my records (4.4)
+    gettext_noop("Who viewed my records"),
+    gettext_noop(
+        "Every time staff opened your application, your documents, your certificates, your "
+        "residence permit or your registry record, the audit trail kept when, which office and "
+        "role, and the reason they gave. Staff are shown by office and role, not by name."
+    ),
+    gettext_noop("When"),
+    gettext_noop("Record"),
+    gettext_noop("How"),
+    gettext_noop("Office"),
+    gettext_noop("Role"),
+    gettext_noop("Reason given"),
+    gettext_noop("Nobody has viewed your records yet."),
 )
 
 

@@ -52,15 +52,15 @@ def encrypt_step(
         model = apps.get_model(model_label)
         ring = crypto.keyring()
         changed = [*fields, *index_specs]
+        needed = {*fields, *(s for _purpose, sources in index_specs.values() for s in sources)}
         for batch in _each_batch(model):
             for obj in batch:
-                plain = {
-                    name: crypto.decrypt(value, label=_label(model, name), ring=ring)
-                    if isinstance(value, str) and crypto.is_ciphertext(value)
-                    else value
-                    for name in {*fields, *(s for _p, src in index_specs.values() for s in src)}
-                    for value in [getattr(obj, name)]
-                }
+                plain = {}
+                for name in needed:
+                    value = getattr(obj, name)
+                    if isinstance(value, str) and crypto.is_ciphertext(value):
+                        value = crypto.decrypt(value, label=_label(model, name), ring=ring)
+                    plain[name] = value
                 for column, (purpose, sources) in index_specs.items():
                     values = [plain[source] for source in sources]
                     setattr(obj, column, crypto.INDEX_FUNCTIONS[purpose](values, ring))

@@ -24,6 +24,10 @@ from django.utils.functional import cached_property
 
 from luohu.common import crypto
 
+MSG_UNKNOWN_KEY = (
+    "{label}: 该值由当前未配置的密钥加密。 "
+    "{label}: the value was sealed under a key LUOHU_FIELD_KEYS does not hold."
+)
 MSG_LOOKUP_REFUSED = (
     "{label} is encrypted at rest: query its blind index instead of '{lookup}' "
     "(字段已加密，请按盲索引查询)."
@@ -86,9 +90,23 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
             return value
         return self._open(value)
 
+    def _open_serialised(self, value: str) -> str:
+        """Open a ciphertext from a serialised copy (loaddata); typed input stays as typed.
+
+        Nobody can forge a value that opens without the key, so text that only
+        looks like a ciphertext is someone's input and is kept as plaintext. A
+        key id the keyring lacks means a copy restored without its keys: refused.
+        """
+        if crypto.key_id_of(value) not in crypto.keyring().keys:
+            raise exceptions.ValidationError(MSG_UNKNOWN_KEY.format(label=self.label), code="key")
+        try:
+            return self._open(value)
+        except crypto.DecryptionError:
+            return value
+
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str) and crypto.is_ciphertext(value):
-            return self._open(value)
+            return self._open_serialised(value)
         return super().to_python(value)
 
     def get_prep_value(self, value: Any) -> Any:
@@ -117,7 +135,8 @@ class EncryptedJSONField(EncryptedTextField):
 
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str) and crypto.is_ciphertext(value):
-            return json.loads(self._open(value))
+            opened = self._open_serialised(value)
+            return json.loads(opened) if opened is not value else value
         return value
 
     def get_prep_value(self, value: Any) -> Any:

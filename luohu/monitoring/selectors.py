@@ -259,3 +259,39 @@ def casework_mix(user: User, year: int | None = None) -> dict[str, Any]:
         "priority_flags": {k: dict(v) for k, v in flags.items()},
         "cases": len(latest),
     }
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    code: str
+    name: str
+    unsettled_urban_residents: int
+    permit_holders: int
+    coverage_rate: float | None
+
+
+def permit_coverage_by_county(user: User, year: int) -> list[CoverageRow]:
+    """Residence-permit coverage (AY2018-19:3.10) at 31 December of ``year``, from the registry.
+
+    The one definition is ``luohu.analytics.coverage``; this only extracts
+    and keeps the counties the user may see (the city row for city roles).
+    """
+    from luohu.analytics.coverage import permit_coverage
+    from luohu.permits.extract import permits_extract
+    from luohu.registry.snapshot import registry_snapshot
+
+    frame = permit_coverage(registry_snapshot(dt.date(year, 12, 31)), permits_extract(), year=year)
+    names = {c.code: c.name for c in monitoring_counties(user, dt.date(year, 12, 31))}
+    if user_sees_city(user):
+        names[CITY_CODE] = "安阳市"
+    return [
+        CoverageRow(
+            code=row["division_code"],
+            name=names[row["division_code"]],
+            unsettled_urban_residents=row["unsettled_urban_residents"],
+            permit_holders=row["permit_holders"],
+            coverage_rate=row["coverage_rate"],
+        )
+        for row in frame.iter_rows(named=True)
+        if row["division_code"] in names
+    ]

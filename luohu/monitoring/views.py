@@ -175,6 +175,7 @@ def counties(request: HttpRequest) -> HttpResponse:
             }
         )
     same = _same_treatment(timezone.localdate())
+    coverage_year, coverage, coverage_error = _coverage(request, user)
     data = {
         "kind": "counties",
         "year": year,
@@ -191,8 +192,33 @@ def counties(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "monitoring/counties.html",
-        {"data": data, "table": table, "year": year, "same": same},
+        {
+            "data": data,
+            "table": table,
+            "year": year,
+            "same": same,
+            "coverage_year": coverage_year,
+            "coverage": coverage,
+            "coverage_error": coverage_error,
+        },
     )
+
+
+def _coverage(
+    request: HttpRequest, user: User
+) -> tuple[int, list[selectors.CoverageRow], str | None]:
+    """Permit coverage at a year-end: ``?coverage_year=``, else the last full year."""
+    last = timezone.localdate().year - 1
+    try:
+        year = int(request.GET.get("coverage_year") or last)
+    except ValueError:
+        year = last
+    year = min(max(year, 2016), last)
+    try:
+        return year, selectors.permit_coverage_by_county(user, year), None
+    except ValueError as exc:
+        # The definition names what is wrong with the registry in both languages.
+        return year, [], str(exc)
 
 
 def _channel_labels() -> dict[str, str]:

@@ -98,6 +98,17 @@ class TestEncryptedField:
             item.save()
         assert Person.objects.get(pk=person.pk).name == NAME
 
+    def test_typed_text_shaped_like_a_ciphertext_is_kept_as_typed(self) -> None:
+        """Nobody can forge a value that opens: such input is plaintext, sealed like any other."""
+        typed = "e1:1:" + "A" * 40
+        person = _person(name=typed)
+        assert Person.objects.get(pk=person.pk).name == typed
+
+    def test_a_copy_sealed_under_a_missing_key_is_refused(self) -> None:
+        field = Person._meta.get_field("name")
+        with pytest.raises(ValidationError, match="does not hold"):
+            field.to_python("e1:99999:" + "A" * 40)
+
     def test_a_blank_member_id_stays_blank(self) -> None:
         field = FamilyMember._meta.get_field("citizen_id")
         assert field.get_prep_value("") == ""
