@@ -68,6 +68,9 @@ _CASES = NavItem("cases", "casework:queue", _("Workbench"))
 _MY_APPLICATIONS = NavItem("my_applications", "casework:mine", _("My applications"))
 _RECORD_VIEWS = NavItem("record_views", "citizen:record_views", _("Who viewed my records"))
 _SELF_CHECK = NavItem("self_check", "citizen:self_check", _("Self-check"))
+_ENTITLEMENTS = NavItem("entitlements", "entitlements:check", _("What am I entitled to"))
+_MY_PERMITS = NavItem("my_permits", "permits:mine", _("My residence permits"))
+_PERMITS = NavItem("permits", "permits:queue", _("Residence permits"))
 _APPLY = NavItem("apply", "citizen:apply", _("Apply"))
 _ADMIN_SITE = NavItem("admin_site", "admin:index", _("Accounts and reference data"))
 _SECURITY = NavItem("security", "security:users", _("Security administration"))
@@ -81,11 +84,20 @@ _WHATIF = NavItem("whatif", "monitoring:whatif", _("What-if"))
 # Pages each role sees in its navigation. Later issues add their pages here,
 # so what a role can reach is declared once and tested from this table.
 ROLE_NAVIGATION: dict[str, tuple[NavItem, ...]] = {
-    Role.APPLICANT: (_HOME, _SELF_CHECK, _APPLY, _MY_APPLICATIONS, _RECORD_VIEWS),
-    Role.CLERK: (_HOME, _CASES, _DIVISIONS),
+    Role.APPLICANT: (
+        _HOME,
+        _SELF_CHECK,
+        _APPLY,
+        _MY_APPLICATIONS,
+        _MY_PERMITS,
+        _ENTITLEMENTS,
+        _RECORD_VIEWS,
+    ),
+    Role.CLERK: (_HOME, _CASES, _PERMITS, _DIVISIONS),
     Role.COUNTY_OFFICIAL: (
         _HOME,
         _CASES,
+        _PERMITS,
         _DIVISIONS,
         _DASHBOARD,
         _CASEWORK_MIX,
