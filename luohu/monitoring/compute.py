@@ -57,7 +57,7 @@ def indicators_compute(year: int, source: str) -> tuple[pl.DataFrame, bool]:
         frame = indicators(path, year=year)
         # The generator's settlements (the engine's admitted and willing);
         # None for a snapshot generated without them.
-        transfers = snapshot_transfers(path, year)
+        generated = snapshot_transfers(path, year)
     except ValueError as exc:
         raise IndicatorsUnavailableError(f"--source {exc}") from exc
-    return with_transfers(frame, transfers), transfers is not None
+    return with_transfers(frame, generated), generated is not None
