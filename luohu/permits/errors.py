@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from luohu.casework.errors import CaseworkError
+
 PERMIT_NOT_FOUND = ("permit_not_found", "未找到该居住证", "no such residence permit")
 PERMIT_ACTION_NOT_ALLOWED = (
     "permit_action_not_allowed",
@@ -79,14 +81,12 @@ PERMIT_REPLACEMENT_REASON_REQUIRED = (
 )
 
 
-class PermitError(Exception):
-    """A refusal that is not about one field: not found, not allowed, conflict."""
+class PermitError(CaseworkError):
+    """A refusal that is not about one field: not found, not allowed, conflict.
 
-    status = 400
-
-    def __init__(self, spec: tuple[str, str, str]) -> None:
-        self.code, self.message_zh, self.message_en = spec
-        super().__init__(f"{self.message_zh} / {self.message_en}")
+    Permits are casework of the same workbench, so their refusals are
+    casework refusals: the same status mapping and the same page messages.
+    """
 
 
 class PermitNotFoundError(PermitError):

@@ -7,9 +7,6 @@ role may do on a permit comes from the workflow table.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -24,6 +21,7 @@ from luohu.accounts.roles import Role, page_allowed
 from luohu.accounts.selectors import user_county_codes
 from luohu.audit.events import AuditEventType
 from luohu.audit.services import audit_record
+from luohu.casework.feedback import refusals_as_messages
 from luohu.certificates.models import CertificateKind
 from luohu.certificates.selectors import certificate_list_for_user, certificate_live_for_subject
 from luohu.common.errors import FieldError
@@ -58,19 +56,6 @@ def _require_workbench(request: HttpRequest) -> User:
     if not page_allowed(user.role, "cases"):
         raise Http404
     return user
-
-
-@contextmanager
-def _refusals_as_messages(request: HttpRequest) -> Iterator[None]:
-    try:
-        yield
-    except FieldError as exc:
-        for problem in exc.problems:
-            messages.error(request, f"{problem.message_zh} / {problem.message_en}")
-    except PermitError as exc:
-        if exc.status == 404:
-            raise Http404 from exc
-        messages.error(request, f"{exc.message_zh} / {exc.message_en}")
 
 
 @login_required
@@ -208,7 +193,7 @@ def permit_act_view(request: HttpRequest, number: str) -> HttpResponse:
         expected_version = int(request.POST.get("expected_version", ""))
     except ValueError as exc:
         raise Http404 from exc
-    with _refusals_as_messages(request):
+    with refusals_as_messages(request):
         permit_act(
             acting_user=user,
             number=number,
