@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -43,6 +42,7 @@ from luohu.casework.registration import application_register
 from luohu.casework.selectors import application_get_for_user, application_possible_duplicates
 from luohu.casework.workflow import OPEN_STATUSES, Action, Status, transition_for
 from luohu.common.errors import field_error
+from luohu.common.numbers import unused_number
 from luohu.policy.facts import parse_facts
 from luohu.registry.selectors import division_county_on, division_validate_code
 
@@ -77,9 +77,16 @@ def _age_on(birth: Any, on: Any) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
+# Draws of a fresh number when a concurrent submission took the same one.
+NUMBER_ATTEMPTS = 3
+
+
 def _new_number(county_code: str) -> str:
     # County, date and a random tail: unguessable, so a number alone opens nothing.
-    return f"{county_code}{timezone.localdate():%Y%m%d}{secrets.randbelow(10**6):06d}"
+    return unused_number(
+        f"{county_code}{timezone.localdate():%Y%m%d}",
+        lambda number: SettlementApplication.objects.filter(number=number).exists(),
+    )
 
 
 def application_submit(
@@ -106,64 +113,76 @@ def application_submit(
     county = division_county_on(facts.destination.division_code, facts.as_of)
     preview = facts_evaluate(data.facts, trace=False)
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            application = SettlementApplication(
-                number=_new_number(str(county.code)),
-                request_type=facts.request,
-                status=Status.SUBMITTED,
-                county_code=str(county.code),
-                destination_division_code=facts.destination.division_code,
-                applicant=acting_user,
-                citizen_id=citizen.number,
-                applicant_name=data.applicant_name,
-                birth_date=citizen.birth_date,
-                facts=facts.model_dump(mode="json"),
-                consent_given_at=now,
-                priority_flags=preview["priority_flags"],
-                is_priority=bool(preview["priority_flags"]),
-                preview_decision=preview["decision"],
-                submission_key=data.submission_key,
-                submitted_at=now,
-            )
-            application.full_clean()
-            application.save()
-            for position, (member, name) in enumerate(
-                zip(facts.family_members, data.member_names, strict=True)
-            ):
-                adult = _age_on(member.birth_date, facts.as_of) >= ADULT_AGE
-                FamilyMember.objects.create(
-                    application=application,
-                    position=position,
-                    relation=member.relation,
-                    name=name,
-                    citizen_id=member.citizen_id or "",
-                    birth_date=member.birth_date,
-                    co_residing=bool(member.co_residing),
-                    consent_given_at=now if adult and member.consent else None,
+    # Two submissions may draw the same unused number at the same moment; the
+    # second one's insert then fails on the unique number and draws again.
+    for attempt in range(NUMBER_ATTEMPTS):
+        number = _new_number(str(county.code))
+        try:
+            with transaction.atomic():
+                application = SettlementApplication(
+                    number=number,
+                    request_type=facts.request,
+                    status=Status.SUBMITTED,
+                    county_code=str(county.code),
+                    destination_division_code=facts.destination.division_code,
+                    applicant=acting_user,
+                    citizen_id=citizen.number,
+                    applicant_name=data.applicant_name,
+                    birth_date=citizen.birth_date,
+                    facts=facts.model_dump(mode="json"),
+                    consent_given_at=now,
+                    priority_flags=preview["priority_flags"],
+                    is_priority=bool(preview["priority_flags"]),
+                    preview_decision=preview["decision"],
+                    submission_key=data.submission_key,
+                    submitted_at=now,
                 )
-            StatusChange.objects.create(
-                application=application,
-                version=1,
-                to_status=Status.SUBMITTED,
-                actor=acting_user,
-                at=now,
-            )
-            audit_record(
-                acting_user=acting_user,
-                event_type=AuditEventType.CASE_SUBMITTED,
-                obj_type="settlement_application",
-                obj_id=application.number,
-                jurisdiction_code=application.county_code,
-                after={"status": Status.SUBMITTED, "members": len(data.member_names)},
-            )
-    except IntegrityError:
-        # Two submits with one key raced; the loser returns the winner's case.
-        existing = SettlementApplication.objects.filter(submission_key=data.submission_key).first()
-        if existing is None:
-            raise
-        return _same_submitter(existing, acting_user), False
-    return application, True
+                # Unique number and submission key are left to the database: a
+                # race on either lands in the IntegrityError branch below.
+                application.full_clean(validate_unique=False)
+                application.save()
+                for position, (member, name) in enumerate(
+                    zip(facts.family_members, data.member_names, strict=True)
+                ):
+                    adult = _age_on(member.birth_date, facts.as_of) >= ADULT_AGE
+                    FamilyMember.objects.create(
+                        application=application,
+                        position=position,
+                        relation=member.relation,
+                        name=name,
+                        citizen_id=member.citizen_id or "",
+                        birth_date=member.birth_date,
+                        co_residing=bool(member.co_residing),
+                        consent_given_at=now if adult and member.consent else None,
+                    )
+                StatusChange.objects.create(
+                    application=application,
+                    version=1,
+                    to_status=Status.SUBMITTED,
+                    actor=acting_user,
+                    at=now,
+                )
+                audit_record(
+                    acting_user=acting_user,
+                    event_type=AuditEventType.CASE_SUBMITTED,
+                    obj_type="settlement_application",
+                    obj_id=application.number,
+                    jurisdiction_code=application.county_code,
+                    after={"status": Status.SUBMITTED, "members": len(data.member_names)},
+                )
+        except IntegrityError:
+            # Two submits with one key raced; the loser returns the winner's case.
+            existing = SettlementApplication.objects.filter(
+                submission_key=data.submission_key
+            ).first()
+            if existing is not None:
+                return _same_submitter(existing, acting_user), False
+            number_taken = SettlementApplication.objects.filter(number=number).exists()
+            if not number_taken or attempt == NUMBER_ATTEMPTS - 1:
+                raise
+            continue
+        return application, True
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def _same_submitter(application: SettlementApplication, user: User) -> SettlementApplication:

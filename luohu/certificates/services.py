@@ -36,6 +36,7 @@ from luohu.certificates.models import Certificate, CertificateKind, RevocationRe
 from luohu.certificates.schemas import PAYLOAD_SCHEMAS
 from luohu.common.citizen_id import mask_citizen_id, parse_citizen_id
 from luohu.common.errors import FieldError, FieldProblem, field_error
+from luohu.common.numbers import unused_number
 
 # Printed before the county code in the human number.
 NUMBER_PREFIXES: dict[str, str] = {
@@ -69,7 +70,10 @@ def _new_number(kind: str, county_code: str) -> str:
     # Kind, county, date and a random tail, like application numbers: a
     # number says what and where, and neighbouring numbers cannot be guessed.
     today = _china_today()
-    return f"{NUMBER_PREFIXES[kind]}{county_code}{today:%Y%m%d}{secrets.randbelow(10**6):06d}"
+    return unused_number(
+        f"{NUMBER_PREFIXES[kind]}{county_code}{today:%Y%m%d}",
+        lambda number: Certificate.objects.filter(number=number).exists(),
+    )
 
 
 def _holds_citizen_id(value: Any) -> bool:

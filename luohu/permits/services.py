@@ -8,7 +8,6 @@ the conditions of SC663:2 come from ``permit_eligibility``.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +28,7 @@ from luohu.certificates.services import (
     certificate_validity_set,
 )
 from luohu.common.errors import FieldError, field_error
+from luohu.common.numbers import unused_number
 from luohu.permits.errors import (
     PERMIT_ALREADY_LIVE,
     PERMIT_BASIS_INVALID,
@@ -99,7 +99,10 @@ def _today() -> dt.date:
 
 def _new_number(county_code: str) -> str:
     # 居住证 number: county, date and a random tail, like application numbers.
-    return f"JZZ{county_code}{_today():%Y%m%d}{secrets.randbelow(10**6):06d}"
+    return unused_number(
+        f"JZZ{county_code}{_today():%Y%m%d}",
+        lambda number: ResidencePermit.objects.filter(number=number).exists(),
+    )
 
 
 def _months_between(start: dt.date, end: dt.date) -> int:

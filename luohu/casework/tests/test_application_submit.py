@@ -177,3 +177,50 @@ class TestPossibleDuplicates:
                 verdict="duplicate",
             )
         assert caught.value.problems[0].code == CASE_NOT_A_POSSIBLE_DUPLICATE[0]
+
+
+class TestApplicationNumbers:
+    """Random tails repeat; a submission never fails because its draw was taken."""
+
+    def test_a_taken_tail_is_drawn_again(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from luohu.common import numbers
+
+        draws = iter([7, 7, 8])
+        monkeypatch.setattr(numbers.secrets, "randbelow", lambda _limit: next(draws))
+        applicant = persona("applicant_zhao")
+        first, _ = application_submit(acting_user=applicant, data=submit_in(submission_key="number-draw-a"))
+        second, _ = application_submit(acting_user=applicant, data=submit_in(submission_key="number-draw-b"))
+        assert first.number.endswith("000007")
+        assert second.number.endswith("000008")
+        assert first.number[:-6] == second.number[:-6]
+
+    def test_a_number_taken_between_draw_and_insert_is_drawn_again(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The race of two concurrent submissions, played in order: the insert retries."""
+        from luohu.casework import services
+
+        applicant = persona("applicant_zhao")
+        taken, _ = application_submit(acting_user=applicant, data=submit_in(submission_key="number-draw-a"))
+        fresh = iter([taken.number, taken.number[:-6] + "123456"])
+        monkeypatch.setattr(services, "_new_number", lambda _county: next(fresh))
+        second, created = application_submit(
+            acting_user=applicant, data=submit_in(submission_key="number-draw-b")
+        )
+        assert created is True
+        assert second.number.endswith("123456")
+        assert SettlementApplication.objects.count() == 2
+
+
+def test_unused_number_gives_up_with_a_clear_error_when_all_draws_are_taken() -> None:
+    from luohu.common.numbers import MAX_DRAWS, NumbersExhaustedError, unused_number
+
+    calls = []
+
+    def taken(number: str) -> bool:
+        calls.append(number)
+        return True
+
+    with pytest.raises(NumbersExhaustedError, match="no free number"):
+        unused_number("410526", taken)
+    assert len(calls) == MAX_DRAWS
