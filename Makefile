@@ -76,7 +76,7 @@ test-sqlite: install system-deps messages ## The suite on SQLite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: install system-deps messages pg-up ## The suite on PostgreSQL
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS) -m "not database_independent"
 
 test: lint typecheck test-sqlite test-postgres ## Lint, types, then the whole suite on SQLite and on PostgreSQL
 

@@ -53,3 +53,18 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1280, "height": 800}}
+
+
+# Tests whose outcome cannot depend on the database: the policy engine is pure
+# Python (no Django), and the Spark comparison reads only the reference
+# divisions. `make test-postgres` leaves them out (-m "not
+# database_independent"), so they run once, in the SQLite pass.
+DATABASE_INDEPENDENT = ("luohu/policy/tests/", "luohu/analytics/tests/test_spark_indicators.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = Path(__file__).parent
+    for item in items:
+        relative = Path(str(item.path)).relative_to(root).as_posix()
+        if relative.startswith(DATABASE_INDEPENDENT):
+            item.add_marker(pytest.mark.database_independent)

@@ -36,7 +36,7 @@ from schemathesis.specs.openapi.checks import (
 from luohu.accounts.tests.factories import persona
 from luohu.casework.tests.factories import submitted
 
-MAX_EXAMPLES = 15
+MAX_EXAMPLES = 10
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
