@@ -188,8 +188,12 @@ class TestApplicationNumbers:
         draws = iter([7, 7, 8])
         monkeypatch.setattr(numbers.secrets, "randbelow", lambda _limit: next(draws))
         applicant = persona("applicant_zhao")
-        first, _ = application_submit(acting_user=applicant, data=submit_in(submission_key="number-draw-a"))
-        second, _ = application_submit(acting_user=applicant, data=submit_in(submission_key="number-draw-b"))
+        first, _ = application_submit(
+            acting_user=applicant, data=submit_in(submission_key="number-draw-a")
+        )
+        second, _ = application_submit(
+            acting_user=applicant, data=submit_in(submission_key="number-draw-b")
+        )
         assert first.number.endswith("000007")
         assert second.number.endswith("000008")
         assert first.number[:-6] == second.number[:-6]
@@ -201,7 +205,9 @@ class TestApplicationNumbers:
         from luohu.casework import services
 
         applicant = persona("applicant_zhao")
-        taken, _ = application_submit(acting_user=applicant, data=submit_in(submission_key="number-draw-a"))
+        taken, _ = application_submit(
+            acting_user=applicant, data=submit_in(submission_key="number-draw-a")
+        )
         fresh = iter([taken.number, taken.number[:-6] + "123456"])
         monkeypatch.setattr(services, "_new_number", lambda _county: next(fresh))
         second, created = application_submit(
