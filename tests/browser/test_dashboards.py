@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -86,4 +87,36 @@ def test_city_official_sees_the_dashboards_and_runs_a_what_if(
     page.click('button[name="run"]')
     expect(page.locator('[data-error="value"]')).to_contain_text("AY2018-19:2.2")
     page.screenshot(path=str(shots / "whatif-refused.png"), full_page=True)
+    assert errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_public_progress_page_shows_figures_and_no_personal_data(
+    page: Page, live_server: Any, artifacts_dir: Path, city_figures: Path
+) -> None:
+    """Anyone opens /public/progress/ (4.2): figures and a chart, no name and no id anywhere."""
+    from luohu.casework.tests.factories import FAMILY_NAMES, submitted
+
+    application = submitted(persona("applicant_zhao"))
+    personal = [application.citizen_id, application.applicant_name, *FAMILY_NAMES]
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    page.goto(f"{live_server}/public/progress/?year=2020")
+    # Ten counties and the city.
+    expect(page.locator('table[data-table="counties"] tbody tr[data-code]')).to_have_count(11)
+    expect(page.locator('table[data-table="counties"] tr[data-code="410500"].city')).to_have_count(
+        1
+    )
+    expect(page.locator('[data-chart="public-trend"][data-rendered="true"] canvas')).to_have_count(
+        1
+    )
+    shots = artifacts_dir / "dashboards"
+    shots.mkdir(exist_ok=True)
+    page.screenshot(path=str(shots / "public-progress.png"), full_page=True)
+    text = page.content()
+    for value in personal:
+        assert value not in text
+    assert not re.search(r"\b\d{17}[\dXx]\b", text), "something shaped like a citizen id"
     assert errors == []
