@@ -55,11 +55,17 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
     return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1280, "height": 800}}
 
 
-# Tests whose outcome cannot depend on the database: the policy engine is pure
-# Python (no Django), and the Spark comparison reads only the reference
-# divisions. `make test-postgres` leaves them out (-m "not
-# database_independent"), so they run once, in the SQLite pass.
-DATABASE_INDEPENDENT = ("luohu/policy/tests/", "luohu/analytics/tests/test_spark_indicators.py")
+# Tests whose outcome cannot depend on the suite's database: the policy engine
+# is pure Python (no Django), the Spark comparison reads only the reference
+# divisions, and the kill -9 fault test starts servers on databases of its own (one
+# SQLite, one PostgreSQL, whatever DATABASE_URL says). `make test-postgres`
+# leaves them out (-m "not database_independent"), so they run once, in the
+# SQLite pass.
+DATABASE_INDEPENDENT = (
+    "luohu/policy/tests/",
+    "luohu/analytics/tests/test_spark_indicators.py",
+    "tests/faults/test_kill_server.py",
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

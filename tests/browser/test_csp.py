@@ -85,7 +85,11 @@ def test_main_pages_raise_no_csp_violation(
     page.fill("#id_password", PERSONA_PASSWORD)
     page.click("button[type=submit].primary")
     page.wait_for_selector('[data-step="otp-enrol"]')
-    assert page.locator("img.otp-qr").evaluate("img => img.naturalWidth") > 0
+    # The QR is its own request: wait until the browser has decoded it.
+    page.wait_for_function(
+        "() => { const img = document.querySelector('img.otp-qr');"
+        " return img !== null && img.complete && img.naturalWidth > 0; }"
+    )
     page.screenshot(path=str(artifacts_dir / "otp-enrol.png"), full_page=True)
     violations.collect(page, "enrolment")
     assert len(visited) > 20
