@@ -65,6 +65,13 @@ DATABASE_INDEPENDENT = (
     "luohu/policy/tests/",
     "luohu/analytics/tests/test_spark_indicators.py",
     "tests/faults/test_kill_server.py",
+    # Parsers, encryption and the same-treatment index: no database access at all
+    # (pytest-django would refuse it without a django_db mark).
+    "luohu/common/tests/test_parsers_hypothesis.py",
+    "luohu/common/tests/test_crypto.py",
+    "luohu/casework/tests/test_documents_hypothesis.py",
+    "luohu/casework/tests/test_forms_hypothesis.py",
+    "luohu/analytics/tests/test_same_treatment.py",
 )
 
 
